@@ -1,0 +1,36 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AppConfig } from './common/config/app-config';
+import { ConfigModule } from './common/config/config.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { createValidationPipe } from './common/http/validation';
+import { LoggingModule } from './common/logging/logging.module';
+import { TransactionInterceptor } from './common/transaction/transaction.interceptor';
+import { TransactionModule } from './common/transaction/transaction.module';
+import { DrizzleModule } from './db/drizzle.module';
+import { HealthModule } from './health/health.module';
+
+/** Feature modules, in the order their routes appear in the API. Add new modules here. */
+export const FEATURE_MODULES: Type[] = [HealthModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, extra: { imports?: Type[] } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DrizzleModule,
+        TransactionModule,
+        ...FEATURE_MODULES,
+        ...(extra.imports ?? []),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: TransactionInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { AppConfig } from './common/config/app-config';
+import { requireJsonBody } from './common/http/require-json.middleware';
+import { setupOpenApi } from './openapi';
+
+export const BODY_LIMIT = '1mb';
+
+/** Everything main.ts and the tests both need on top of the module graph. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
+  app.useBodyParser('json', {
+    limit: BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+  });
+  app.use(requireJsonBody);
+  app.use(
+    helmet({
+      // Swagger UI runs inline scripts of its own.
+      contentSecurityPolicy: false,
+    }),
+  );
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: true,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  setupOpenApi(app);
+  return app;
+}

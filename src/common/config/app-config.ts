@@ -1,0 +1,83 @@
+import { EnvironmentVariables, validateEnvironment } from './environment';
+
+export type DatabaseConfig =
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax: number;
+      connectionTimeoutMs: number;
+      statementTimeoutMs: number;
+    }
+  | { kind: 'pglite'; dataDir: string };
+
+export interface AuthConfig {
+  jwtKey?: string;
+  secretKey?: string;
+  authorizedParties?: string[];
+  /** Where the development key pair lives when no Clerk key is configured. */
+  devKeyDir: string;
+}
+
+const list = (value?: string) =>
+  value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean) ?? [];
+
+/**
+ * The service's whole configuration, read and validated once at start.
+ * Injected by class: `constructor(private readonly config: AppConfig)`.
+ */
+export class AppConfig {
+  readonly port: number;
+  readonly nodeEnv: EnvironmentVariables['NODE_ENV'];
+  readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly database: DatabaseConfig;
+  readonly migrateOnStart: boolean;
+  readonly auth: AuthConfig;
+  readonly clerkWebhookSigningSecret?: string;
+  readonly githubWebhookSecret?: string;
+  readonly rateLimitPerMinute: number;
+  readonly corsOrigins: string[];
+
+  constructor(env: EnvironmentVariables) {
+    this.port = env.PORT;
+    this.nodeEnv = env.NODE_ENV;
+    this.logLevel = env.LOG_LEVEL;
+    this.database = env.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: env.DATABASE_URL,
+          poolMax: env.DB_POOL_MAX,
+          connectionTimeoutMs: env.DB_CONNECTION_TIMEOUT_MS,
+          statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+        }
+      : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
+    this.migrateOnStart = env.DB_MIGRATE_ON_START ?? this.database.kind === 'pglite';
+    const authorizedParties = list(env.CLERK_AUTHORIZED_PARTIES);
+    this.auth = {
+      jwtKey: env.CLERK_JWT_KEY,
+      secretKey: env.CLERK_SECRET_KEY,
+      authorizedParties: authorizedParties.length > 0 ? authorizedParties : undefined,
+      devKeyDir: env.DEV_KEY_DIR ?? '.data',
+    };
+    this.clerkWebhookSigningSecret = env.CLERK_WEBHOOK_SIGNING_SECRET;
+    this.githubWebhookSecret = env.GITHUB_WEBHOOK_SECRET;
+    this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
+    this.corsOrigins = list(env.CORS_ORIGINS);
+  }
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+
+  /** True when tokens are checked against the locally generated development key pair. */
+  get usesDevKey(): boolean {
+    return !this.auth.jwtKey && !this.auth.secretKey;
+  }
+}
+
+/** Reads the environment once; throws a ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return new AppConfig(validateEnvironment(env));
+}

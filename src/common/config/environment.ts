@@ -1,0 +1,140 @@
+import { Transform, plainToInstance } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  return value;
+};
+// Env values pasted from dashboards often carry literal "\n" instead of newlines (PEM keys).
+const toPem = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.replace(/\\n/g, '\n').trim() : value;
+
+/** The process environment as the service accepts it: every variable of the contract. */
+export class EnvironmentVariables {
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  PGLITE_DATA_DIR = '.data/pglite';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DB_POOL_MAX = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600000)
+  DB_CONNECTION_TIMEOUT_MS = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  DB_STATEMENT_TIMEOUT_MS = 30000;
+
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  DB_MIGRATE_ON_START?: boolean;
+
+  @Transform(toPem)
+  @IsOptional()
+  @IsString()
+  CLERK_JWT_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  CLERK_SECRET_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  CLERK_AUTHORIZED_PARTIES?: string;
+
+  @IsOptional()
+  @IsString()
+  CLERK_WEBHOOK_SIGNING_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  GITHUB_WEBHOOK_SECRET?: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @IsOptional()
+  @IsString()
+  DEV_KEY_DIR?: string;
+}
+
+/** Variables whose values must never appear in a message. */
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'CLERK_JWT_KEY',
+  'CLERK_SECRET_KEY',
+  'CLERK_WEBHOOK_SIGNING_SECRET',
+  'GITHUB_WEBHOOK_SECRET',
+]);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; every problem is reported at once. Empty values count as unset. */
+export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = plainToInstance(EnvironmentVariables, set, { exposeDefaultValues: true });
+  const problems = validateSync(parsed).map((error) => {
+    const shown = SECRET_VARIABLES.has(error.property) ? '(hidden)' : JSON.stringify(error.value);
+    return `${error.property}=${shown}: ${Object.values(error.constraints ?? {}).join('; ')}`;
+  });
+  if (parsed.NODE_ENV === 'production' && !parsed.CLERK_JWT_KEY && !parsed.CLERK_SECRET_KEY) {
+    problems.push(
+      'CLERK_JWT_KEY or CLERK_SECRET_KEY is required when NODE_ENV=production (the dev key is refused)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed;
+}

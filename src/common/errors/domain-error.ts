@@ -1,0 +1,58 @@
+import { ErrorCode } from './error-codes';
+
+export interface ErrorDetail {
+  field?: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+/**
+ * An expected failure with a stable code. Services throw these (never HTTP exceptions); the
+ * global filter turns the code into a status.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export type NotFoundEntity = 'USER' | 'ORGANIZATION' | 'MEMBER' | 'INSTALLATION' | 'REPOSITORY';
+
+export class NotFoundError extends DomainError {
+  constructor(entity: NotFoundEntity, message = `${entity.toLowerCase()} not found`) {
+    super(`${entity}_NOT_FOUND`, capitalize(message));
+  }
+}
+
+export class ValidationFailedError extends DomainError {
+  constructor(details: ErrorDetail[], message = 'Request validation failed') {
+    super('VALIDATION_FAILED', message, details);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = 'You are not allowed to do this') {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'A valid session token is required') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class DatabaseUnavailableError extends DomainError {
+  constructor(details?: ErrorDetail[]) {
+    super('DATABASE_UNAVAILABLE', 'The database is not reachable; try again shortly', details);
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

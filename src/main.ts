@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { AppConfig, loadConfig } from './common/config/app-config';
+import { ConfigError } from './common/config/environment';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const startedAt = performance.now();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    rawBody: true,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  configureApp(app, config);
+  await app.listen(config.port);
+  const logger = new NestLogger('Bootstrap');
+  const base = `http://localhost:${config.port}`;
+  logger.log({
+    msg: `Listening on ${base}; Swagger UI at ${base}/docs`,
+    event: 'ready',
+    database: config.database.kind,
+    startupMs: Math.round(performance.now() - startedAt),
+  });
+  if (config.usesDevKey) {
+    logger.warn(
+      'No CLERK_JWT_KEY or CLERK_SECRET_KEY: session tokens are checked against the dev key in ' +
+        `${config.auth.devKeyDir}/. Get one with: npm run token -- <userId>`,
+    );
+  }
+  handleShutdown(app, config, logger);
+}
+
+/** SIGTERM: stop accepting, let in-flight requests finish and commit, close the pool, exit 0. */
+function handleShutdown(app: NestExpressApplication, config: AppConfig, logger: NestLogger): void {
+  const shutdown = async (signal: string) => {
+    logger.log({ msg: `${signal} received, draining`, event: 'shutdown' });
+    const force = setTimeout(() => {
+      logger.error({ msg: 'In-flight requests did not finish in time', event: 'shutdown-forced' });
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    const server = app.getHttpServer();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await app.close();
+    logger.log({ msg: 'Shut down cleanly', event: 'shutdown-complete', port: config.port });
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
+}
+
+bootstrap().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`Start-up failed: ${(err as Error)?.message ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

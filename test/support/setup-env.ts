@@ -1,0 +1,3 @@
+// Read by anything that looks at the environment while modules load.
+process.env.NODE_ENV = 'test';
+process.env.LOG_LEVEL ??= 'silent';
