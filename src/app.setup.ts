@@ -8,7 +8,10 @@ import { setupOpenApi } from './openapi';
 export const BODY_LIMIT = '1mb';
 
 /** Everything main.ts and the tests both need on top of the module graph. */
-export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
+export async function configureApp(
+  app: NestExpressApplication,
+  config: AppConfig,
+): Promise<INestApplication> {
   app.useBodyParser('json', {
     limit: BODY_LIMIT,
     type: ['application/json', 'application/*+json'],
@@ -26,6 +29,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  setupOpenApi(app);
+  await setupOpenApi(app);
   return app;
 }

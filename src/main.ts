@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  configureApp(app, config);
+  await configureApp(app, config);
   await app.listen(config.port);
   const logger = new NestLogger('Bootstrap');
   const base = `http://localhost:${config.port}`;

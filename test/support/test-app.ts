@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/common/config/app-config';
-import type { Database } from '../../src/db/database';
+import type { Database, DatabaseConnection } from '../../src/db/database';
 import { DATABASE_CONNECTION } from '../../src/db/drizzle.module';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -23,6 +23,8 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   imports?: Type[];
+  /** Use this connection instead of the file's own database (fault tests). */
+  connection?: DatabaseConnection;
 }
 
 /** The environment every test app starts from; tests override single variables. */
@@ -38,7 +40,9 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
 
 /** The real application (all modules, pipes, filters, interceptors) on the file's own database. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.connection
+    ? { mode: 'server' as const, connection: options.connection, destroy: () => Promise.resolve() }
+    : await createTestDatabase();
   const config = loadConfig(
     testEnv({ ...(database.url ? { DATABASE_URL: database.url } : {}), ...options.env }),
   );
@@ -53,7 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  configureApp(app, config);
+  await configureApp(app, config);
   await app.init();
   return {
     app,

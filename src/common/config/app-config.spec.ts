@@ -1,0 +1,74 @@
+import { loadConfig } from './app-config';
+import { ConfigError } from './environment';
+
+describe('loadConfig', () => {
+  it('applies the contract defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
+    expect(config.migrateOnStart).toBe(true);
+    expect(config.rateLimitPerMinute).toBe(600);
+    expect(config.logLevel).toBe('info');
+    expect(config.nodeEnv).toBe('development');
+    expect(config.usesDevKey).toBe(true);
+    expect(config.corsOrigins).toEqual([]);
+  });
+
+  it('reads PostgreSQL settings and does not migrate on start by default there', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      DB_POOL_MAX: '12',
+      DB_CONNECTION_TIMEOUT_MS: '250',
+    });
+    expect(config.database).toMatchObject({
+      kind: 'postgres',
+      poolMax: 12,
+      connectionTimeoutMs: 250,
+    });
+    expect(config.migrateOnStart).toBe(false);
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://h/db', DB_MIGRATE_ON_START: 'true' }).migrateOnStart,
+    ).toBe(true);
+  });
+
+  it('turns literal \\n in a PEM key into newlines and splits comma lists', () => {
+    const config = loadConfig({
+      CLERK_JWT_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----',
+      CLERK_AUTHORIZED_PARTIES: 'https://a.test, https://b.test',
+      CORS_ORIGINS: 'https://app.test',
+    });
+    expect(config.auth.jwtKey).toBe('-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----');
+    expect(config.auth.authorizedParties).toEqual(['https://a.test', 'https://b.test']);
+    expect(config.corsOrigins).toEqual(['https://app.test']);
+  });
+
+  it('reports every bad variable in one error, without secret values', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DB_POOL_MAX: '0',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://secret-password@h/db',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems.map((p) => p.split('=')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'DB_POOL_MAX', 'LOG_LEVEL', 'DATABASE_URL']),
+    );
+    expect(problems).toHaveLength(4);
+    expect(message).not.toContain('secret-password');
+  });
+
+  it('refuses production without a Clerk key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /CLERK_JWT_KEY or CLERK_SECRET_KEY/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', CLERK_SECRET_KEY: 'sk_test' }).isProduction).toBe(
+      true,
+    );
+  });
+});
