@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './common/auth/auth.module';
 import { AppConfig } from './common/config/app-config';
 import { ConfigModule } from './common/config/config.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -9,9 +10,17 @@ import { TransactionInterceptor } from './common/transaction/transaction.interce
 import { TransactionModule } from './common/transaction/transaction.module';
 import { DrizzleModule } from './db/drizzle.module';
 import { HealthModule } from './health/health.module';
+import { MembershipsModule } from './memberships/memberships.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { UsersModule } from './users/users.module';
 
 /** Feature modules, in the order their routes appear in the API. Add new modules here. */
-export const FEATURE_MODULES: Type[] = [HealthModule];
+export const FEATURE_MODULES: Type[] = [
+  HealthModule,
+  UsersModule,
+  OrganizationsModule,
+  MembershipsModule,
+];
 
 @Module({})
 export class AppModule {
@@ -23,6 +32,7 @@ export class AppModule {
         LoggingModule,
         DrizzleModule,
         TransactionModule,
+        AuthModule,
         ...FEATURE_MODULES,
         ...(extra.imports ?? []),
       ],

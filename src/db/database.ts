@@ -3,7 +3,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import type { DatabaseConfig } from '../common/config/app-config';
 import * as schema from './schema';
@@ -68,7 +68,7 @@ export async function createPgliteConnection(
   dataDir: string,
   loadDataDir?: Blob,
 ): Promise<DatabaseConnection> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const releaseLock = dataDir.startsWith('memory://') ? () => undefined : lockDataDir(dataDir);
   const pglite = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
   const db = drizzlePglite(pglite, { schema }) as unknown as Database;
   return {
@@ -78,8 +78,38 @@ export async function createPgliteConnection(
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => pglite.close(),
+    close: async () => {
+      await pglite.close();
+      releaseLock();
+    },
   };
+}
+
+/**
+ * PGlite is single-process: a second process on the same directory would corrupt it. A pid file
+ * next to the data turns that into a clear error (a stale file from a dead process is taken over).
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = `${dataDir.replace(/\/+$/, '')}.lock`;
+  const holder = existsSync(lockFile) ? Number(readFileSync(lockFile, 'utf8')) : undefined;
+  if (holder && holder !== process.pid && isAlive(holder)) {
+    throw new Error(
+      `The embedded database at ${dataDir} is in use by process ${holder} (a running service?). ` +
+        'Stop it first, or set DATABASE_URL to use a PostgreSQL server.',
+    );
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function createDatabaseConnection(

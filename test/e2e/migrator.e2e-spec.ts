@@ -31,11 +31,11 @@ onServer('migrator on a PostgreSQL server', () => {
         'fulfilled',
         'fulfilled',
       ]);
-      const applied = await connections[0].db.execute<{ n: number }>(
+      const applied = await connections[0].db.execute(
         sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
       );
       const files = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql'));
-      expect(applied.rows[0].n).toBe(files.length);
+      expect((applied as { rows: { n: number }[] }).rows[0].n).toBe(files.length);
     } finally {
       await Promise.all(connections.map((c) => c.close()));
     }

@@ -1,0 +1,25 @@
+import { loadConfig } from '../../config/app-config';
+import { loadOrCreateDevKeyPair } from '../dev-key';
+import { sessionClaims, signRs256Jwt } from '../jwt';
+
+const TTL_SECONDS = 24 * 60 * 60;
+
+/** `npm run token -- <userId>`: a dev session token the running service accepts (dev key only). */
+function main(): void {
+  const userId = process.argv[2];
+  if (!userId) {
+    process.stderr.write('Usage: npm run token -- <userId>   (e.g. user_admin after db:seed)\n');
+    process.exit(2);
+  }
+  const config = loadConfig();
+  if (!config.usesDevKey) {
+    process.stderr.write(
+      'A Clerk key is configured: tokens come from Clerk, not from this command.\n',
+    );
+    process.exit(1);
+  }
+  const { privateKeyPem } = loadOrCreateDevKeyPair(config.auth.devKeyDir);
+  process.stdout.write(`${signRs256Jwt(sessionClaims(userId, TTL_SECONDS), privateKeyPem)}\n`);
+}
+
+main();

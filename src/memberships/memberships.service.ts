@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { OrgRole, Principal } from '../common/auth/principal';
+import { DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-error';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { LastAdminError } from './last-admin.error';
+import { MembershipsRepository, MemberWithUser } from './memberships.repository';
+
+/**
+ * Membership rules. Anything that could take away an admin locks the organization row first
+ * and re-reads inside the transaction, so "at least one admin" holds under concurrency.
+ */
+@Injectable()
+export class MembershipsService {
+  constructor(private readonly members: MembershipsRepository) {}
+
+  async list(
+    organizationId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<MemberWithUser>> {
+    const rows = await this.members.list(
+      organizationId,
+      limit,
+      cursor ? decodeCursor(cursor) : undefined,
+    );
+    return toPage(rows, limit, (member) => member);
+  }
+
+  async add(organizationId: string, userId: string, role: OrgRole): Promise<MemberWithUser> {
+    if (!(await this.members.isActiveUser(userId))) throw new NotFoundError('USER');
+    const memberId = await this.members.insert(organizationId, userId, role);
+    if (!memberId) {
+      throw new DomainError('MEMBER_ALREADY_EXISTS', 'This user is already a member');
+    }
+    return (await this.members.find(organizationId, memberId))!;
+  }
+
+  async changeRole(
+    caller: Principal,
+    organizationId: string,
+    memberId: string,
+    role: OrgRole,
+  ): Promise<MemberWithUser> {
+    await this.members.lockOrganization(organizationId);
+    await this.assertStillAdmin(caller, organizationId);
+    const member = await this.findOrFail(organizationId, memberId);
+    if (member.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(member);
+    if (member.role !== role) await this.members.updateRole(memberId, role);
+    return (await this.members.find(organizationId, memberId))!;
+  }
+
+  /** Removal by an org admin, or leaving: a member may always remove themselves. */
+  async remove(caller: Principal, organizationId: string, memberId: string): Promise<void> {
+    await this.members.lockOrganization(organizationId);
+    const member = await this.findOrFail(organizationId, memberId);
+    if (member.userId !== caller.user.id) await this.assertStillAdmin(caller, organizationId);
+    if (member.role === 'admin') await this.assertNotLastAdmin(member);
+    await this.members.softDelete(memberId);
+  }
+
+  /** For organizations: the creator's first membership. */
+  async addFounder(organizationId: string, userId: string): Promise<void> {
+    await this.members.insert(organizationId, userId, 'admin');
+  }
+
+  organizationsOf(userId: string) {
+    return this.members.organizationsOf(userId);
+  }
+
+  shareAnOrganization(userId: string, otherUserId: string): Promise<boolean> {
+    return this.members.shareAnOrganization(userId, otherUserId);
+  }
+
+  private async findOrFail(organizationId: string, memberId: string): Promise<MemberWithUser> {
+    const member = await this.members.find(organizationId, memberId);
+    if (!member) throw new NotFoundError('MEMBER');
+    return member;
+  }
+
+  /** The guard saw the caller's role before the lock; it may have changed since. */
+  private async assertStillAdmin(caller: Principal, organizationId: string): Promise<void> {
+    if (caller.user.isAdmin) return;
+    if ((await this.members.roleOf(organizationId, caller.user.id)) !== 'admin') {
+      throw new ForbiddenError('Organization admins only');
+    }
+  }
+
+  private async assertNotLastAdmin(member: MemberWithUser): Promise<void> {
+    if ((await this.members.countOtherAdmins(member.organizationId, member.id)) === 0) {
+      throw new LastAdminError();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean } from 'class-validator';
+import { BooleanQuery } from '../../common/http/boolean-query';
+import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
+import type { Organization } from '../../db/schema';
+
+export const PLANS = ['FREE', 'PRO', 'ENTERPRISE'] as const;
+export type Plan = (typeof PLANS)[number];
+
+export class OrganizationResponseDto {
+  id!: string;
+  name!: string;
+  /** FREE, PRO or ENTERPRISE. */
+  plan!: string;
+  deleted!: boolean;
+  deletedAt!: Date | null;
+  createdAt!: Date;
+  updatedAt!: Date;
+
+  static from(org: Organization): OrganizationResponseDto {
+    return {
+      id: org.id,
+      name: org.name,
+      plan: org.plan,
+      deleted: org.deleted,
+      deletedAt: org.deletedAt,
+      createdAt: org.createdAt,
+      updatedAt: org.updatedAt,
+    };
+  }
+}
+
+export class OrganizationPageDto {
+  data!: OrganizationResponseDto[];
+  nextCursor!: string | null;
+}
+
+export class CreateOrganizationDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  /** Platform admins only, unless FREE. */
+  @IsOptional()
+  @IsIn(PLANS)
+  plan?: Plan;
+
+  /** Platform admins only: e.g. the Clerk organization id. Made here (`org_…`) when absent. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'id may contain letters, digits, _ and - only' })
+  id?: string;
+}
+
+export class UpdateOrganizationDto {
+  /** Organization admins. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  /** Platform admins only. */
+  @IsOptional()
+  @IsIn(PLANS)
+  plan?: Plan;
+}
+
+export class ListOrganizationsQueryDto extends PaginationQueryDto {
+  /** Platform admins only: every organization, not just yours. */
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean()
+  all?: boolean;
+
+  /** Platform admins only, with `all=true`: include soft-deleted organizations. */
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean()
+  includeDeleted?: boolean;
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { and, eq, getTableColumns } from 'drizzle-orm';
+import type { Cursor } from '../common/pagination/cursor';
+import type { DrizzleAdapter } from '../common/transaction/transaction-host';
+import { activeUnless, afterCursor, listOrder } from '../db/keyset';
+import { NewOrganization, Organization, organizationMembers, organizations } from '../db/schema';
+
+@Injectable()
+export class OrganizationsRepository {
+  constructor(private readonly txHost: TransactionHost<DrizzleAdapter>) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
+
+  /** Undefined when the id is taken (ON CONFLICT keeps the transaction usable). */
+  async insert(org: NewOrganization): Promise<Organization | undefined> {
+    const [created] = await this.db
+      .insert(organizations)
+      .values(org)
+      .onConflictDoNothing()
+      .returning();
+    return created;
+  }
+
+  listAll(limit: number, cursor?: Cursor, includeDeleted = false): Promise<Organization[]> {
+    return this.db
+      .select()
+      .from(organizations)
+      .where(and(activeUnless(organizations, includeDeleted), afterCursor(organizations, cursor)))
+      .orderBy(...listOrder(organizations))
+      .limit(limit + 1);
+  }
+
+  /** The active organizations the user is an active member of. */
+  listForUser(userId: string, limit: number, cursor?: Cursor): Promise<Organization[]> {
+    return this.db
+      .select(getTableColumns(organizations))
+      .from(organizations)
+      .innerJoin(
+        organizationMembers,
+        and(
+          eq(organizationMembers.organizationId, organizations.id),
+          eq(organizationMembers.userId, userId),
+          eq(organizationMembers.deleted, false),
+        ),
+      )
+      .where(and(eq(organizations.deleted, false), afterCursor(organizations, cursor)))
+      .orderBy(...listOrder(organizations))
+      .limit(limit + 1);
+  }
+
+  async update(
+    id: string,
+    changes: Partial<Pick<Organization, 'name' | 'plan'>>,
+  ): Promise<Organization | undefined> {
+    const [updated] = await this.db
+      .update(organizations)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(and(eq(organizations.id, id), eq(organizations.deleted, false)))
+      .returning();
+    return updated;
+  }
+
+  async softDelete(id: string): Promise<void> {
+    const now = new Date();
+    await this.db
+      .update(organizations)
+      .set({ deleted: true, deletedAt: now, updatedAt: now })
+      .where(eq(organizations.id, id));
+  }
+
+  async restore(id: string): Promise<Organization | undefined> {
+    const [restored] = await this.db
+      .update(organizations)
+      .set({ deleted: false, deletedAt: null, updatedAt: new Date() })
+      .where(eq(organizations.id, id))
+      .returning();
+    return restored;
+  }
+}

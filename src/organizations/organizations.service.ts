@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-error';
+import { generateShortId } from '../common/ids/short-id';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import type { Organization, User } from '../db/schema';
+import { MembershipsService } from '../memberships/memberships.service';
+import type { Plan } from './dto/organization.dto';
+import { OrganizationsRepository } from './organizations.repository';
+
+export interface OrganizationListQuery {
+  all?: boolean;
+  includeDeleted?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    private readonly organizations: OrganizationsRepository,
+    private readonly memberships: MembershipsService,
+  ) {}
+
+  /** The creator becomes its first admin in the same transaction. */
+  async create(
+    caller: User,
+    input: { name: string; plan?: Plan; id?: string },
+  ): Promise<Organization> {
+    const plan = input.plan ?? 'FREE';
+    if (!caller.isAdmin && (input.id !== undefined || plan !== 'FREE')) {
+      throw new ForbiddenError('Only platform admins choose an id or a paid plan');
+    }
+    const created = await this.organizations.insert({
+      id: input.id ?? generateShortId('org'),
+      name: input.name,
+      plan,
+    });
+    if (!created) {
+      throw new DomainError(
+        'ORGANIZATION_ALREADY_EXISTS',
+        `An organization with id ${input.id} exists`,
+      );
+    }
+    await this.memberships.addFounder(created.id, caller.id);
+    return created;
+  }
+
+  async list(caller: User, query: OrganizationListQuery): Promise<Page<Organization>> {
+    if ((query.all || query.includeDeleted) && !caller.isAdmin) {
+      throw new ForbiddenError('Only platform admins list every organization');
+    }
+    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = query.all
+      ? await this.organizations.listAll(query.limit, cursor, query.includeDeleted)
+      : await this.organizations.listForUser(caller.id, query.limit, cursor);
+    return toPage(rows, query.limit, (org) => org);
+  }
+
+  /** Name: organization admins; plan: platform admins only. */
+  async update(
+    caller: Principal,
+    organizationId: string,
+    changes: { name?: string; plan?: Plan },
+  ): Promise<Organization> {
+    const isPlatformAdmin = caller.user.isAdmin;
+    if (changes.plan !== undefined && !isPlatformAdmin) {
+      throw new ForbiddenError('Only platform admins change the plan');
+    }
+    if (changes.name !== undefined && !isPlatformAdmin && caller.membership?.role !== 'admin') {
+      throw new ForbiddenError('Organization admins only');
+    }
+    const updated = await this.organizations.update(organizationId, changes);
+    if (!updated) throw new NotFoundError('ORGANIZATION');
+    return updated;
+  }
+
+  softDelete(organizationId: string): Promise<void> {
+    return this.organizations.softDelete(organizationId);
+  }
+
+  async restore(organizationId: string): Promise<Organization> {
+    const restored = await this.organizations.restore(organizationId);
+    if (!restored) throw new NotFoundError('ORGANIZATION');
+    return restored;
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, NotFoundError } from '../common/errors/domain-error';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import type { NewUser, User } from '../db/schema';
+import { MembershipsService } from '../memberships/memberships.service';
+import { UserChanges, UsersRepository } from './users.repository';
+
+export interface UserListQuery {
+  email?: string;
+  includeDeleted?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly memberships: MembershipsService,
+  ) {}
+
+  /** Active user or USER_NOT_FOUND; other features use this to check a user exists. */
+  async getActive(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundError('USER');
+    return user;
+  }
+
+  /**
+   * A user as `caller` may see them: themselves, anyone for a platform admin, or someone who
+   * shares an active organization. Anyone else is indistinguishable from a missing user.
+   */
+  async getVisibleTo(caller: User, id: string, includeDeleted = false): Promise<User> {
+    const mayIncludeDeleted = includeDeleted && caller.isAdmin;
+    const user = await this.users.findById(id, mayIncludeDeleted);
+    const visible =
+      user &&
+      (user.id === caller.id ||
+        caller.isAdmin ||
+        (await this.memberships.shareAnOrganization(caller.id, user.id)));
+    if (!visible) throw new NotFoundError('USER');
+    return user;
+  }
+
+  async list(query: UserListQuery): Promise<Page<User>> {
+    const rows = await this.users.list({
+      email: query.email,
+      includeDeleted: query.includeDeleted,
+      cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: query.limit,
+    });
+    return toPage(rows, query.limit, (user) => user);
+  }
+
+  async create(user: NewUser): Promise<User> {
+    const created = await this.users.insert(user);
+    if (!created) {
+      throw new DomainError('USER_ALREADY_EXISTS', `A user with id ${user.id} already exists`);
+    }
+    return created;
+  }
+
+  async update(id: string, changes: UserChanges): Promise<User> {
+    const updated = await this.users.update(id, changes);
+    if (!updated) throw new NotFoundError('USER');
+    return updated;
+  }
+
+  async softDelete(id: string): Promise<void> {
+    if (!(await this.users.softDelete(id))) throw new NotFoundError('USER');
+  }
+
+  async restore(id: string): Promise<User> {
+    const restored = await this.users.restore(id);
+    if (!restored) throw new NotFoundError('USER');
+    return restored;
+  }
+}
