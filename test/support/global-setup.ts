@@ -7,6 +7,7 @@ import {
   DatabaseConnection,
 } from '../../src/db/database';
 import { runMigrations } from '../../src/db/migrator';
+import { makeTestKeyPair } from './auth';
 import { adminQuery, ENV, withDatabase } from './test-database';
 
 declare global {
@@ -20,6 +21,7 @@ declare global {
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
+  makeTestKeyPair();
   let source: string;
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl && process.env.TEST_DB !== 'pglite') {

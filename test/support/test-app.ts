@@ -7,6 +7,7 @@ import { configureApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/common/config/app-config';
 import type { Database, DatabaseConnection } from '../../src/db/database';
 import { DATABASE_CONNECTION } from '../../src/db/drizzle.module';
+import { testPublicKey } from './auth';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -34,6 +35,7 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
     DB_MIGRATE_ON_START: 'false',
+    CLERK_JWT_KEY: testPublicKey(),
     ...overrides,
   };
 }

@@ -1,0 +1,33 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { sessionClaims, signRs256Jwt } from '../../src/common/auth/jwt';
+
+/**
+ * The suite's Clerk-like signing key pair, made once per run by the global setup and handed to
+ * workers through the environment. Apps under test get the public half as CLERK_JWT_KEY, so
+ * tokens go through @clerk/backend's real verifyToken.
+ */
+export const TEST_KEY_ENV = {
+  privateKey: 'TEST_JWT_PRIVATE_KEY',
+  publicKey: 'TEST_JWT_PUBLIC_KEY',
+};
+
+export function makeTestKeyPair(): void {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  process.env[TEST_KEY_ENV.privateKey] = privateKey;
+  process.env[TEST_KEY_ENV.publicKey] = publicKey;
+}
+
+export const testPublicKey = () => process.env[TEST_KEY_ENV.publicKey]!;
+const testPrivateKey = () => process.env[TEST_KEY_ENV.privateKey]!;
+
+/** A valid session token for `userId` (one hour), optionally with claims overridden. */
+export function tokenFor(userId: string, claims: Record<string, unknown> = {}): string {
+  return signRs256Jwt({ ...sessionClaims(userId, 3600), ...claims }, testPrivateKey());
+}
+
+/** `Authorization` header value for supertest's `.set()`. */
+export const bearer = (userId: string) => `Bearer ${tokenFor(userId)}`;

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import type { OrgRole } from '../../src/common/auth/principal';
+import type { Database } from '../../src/db/database';
+import {
+  NewOrganization,
+  NewUser,
+  Organization,
+  OrganizationMember,
+  organizationMembers,
+  organizations,
+  User,
+  users,
+} from '../../src/db/schema';
+
+const unique = () => randomBytes(5).toString('hex');
+
+/** Small factories writing straight to the file's database, bypassing the API. */
+export async function makeUser(db: Database, overrides: Partial<NewUser> = {}): Promise<User> {
+  const id = overrides.id ?? `user_${unique()}`;
+  const [user] = await db
+    .insert(users)
+    .values({
+      id,
+      email: `${id}@example.com`,
+      firstName: 'Test',
+      lastName: 'User',
+      photoUrl: 'https://example.com/a.png',
+      ...overrides,
+    })
+    .returning();
+  return user;
+}
+
+export async function makeOrganization(
+  db: Database,
+  overrides: Partial<NewOrganization> = {},
+): Promise<Organization> {
+  const [org] = await db
+    .insert(organizations)
+    .values({ id: `org_${unique()}`, name: 'Test Org', plan: 'FREE', ...overrides })
+    .returning();
+  return org;
+}
+
+export async function makeMember(
+  db: Database,
+  organizationId: string,
+  userId: string,
+  role: OrgRole = 'member',
+): Promise<OrganizationMember> {
+  const [member] = await db
+    .insert(organizationMembers)
+    .values({ organizationId, userId, role })
+    .returning();
+  return member;
+}
+
+/** An organization with an admin and a plain member: the usual cast of a tenancy test. */
+export async function makeTeam(db: Database) {
+  const org = await makeOrganization(db);
+  const admin = await makeUser(db);
+  const member = await makeUser(db);
+  const adminMembership = await makeMember(db, org.id, admin.id, 'admin');
+  const memberMembership = await makeMember(db, org.id, member.id, 'member');
+  return { org, admin, member, adminMembership, memberMembership };
+}
