@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './common/auth/auth.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { AppConfig } from './common/config/app-config';
 import { ConfigModule } from './common/config/config.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -33,6 +34,7 @@ export class AppModule {
         DrizzleModule,
         TransactionModule,
         AuthModule,
+        RateLimitModule,
         ...FEATURE_MODULES,
         ...(extra.imports ?? []),
       ],

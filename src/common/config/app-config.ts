@@ -39,6 +39,8 @@ export class AppConfig {
   readonly githubWebhookSecret?: string;
   readonly rateLimitPerMinute: number;
   readonly corsOrigins: string[];
+  /** Shared rate-limit counters across instances; in-process counters when unset. */
+  readonly redisUrl?: string;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -65,6 +67,7 @@ export class AppConfig {
     this.githubWebhookSecret = env.GITHUB_WEBHOOK_SECRET;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.corsOrigins = list(env.CORS_ORIGINS);
+    this.redisUrl = env.REDIS_URL;
   }
 
   get isProduction(): boolean {

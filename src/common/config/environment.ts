@@ -98,6 +98,10 @@ export class EnvironmentVariables {
   @IsString()
   CORS_ORIGINS?: string;
 
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
   @IsIn(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
@@ -113,6 +117,7 @@ const SECRET_VARIABLES = new Set([
   'CLERK_SECRET_KEY',
   'CLERK_WEBHOOK_SIGNING_SECRET',
   'GITHUB_WEBHOOK_SECRET',
+  'REDIS_URL',
 ]);
 
 export class ConfigError extends Error {
