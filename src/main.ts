@@ -3,9 +3,11 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { AppConfig, loadConfig } from './common/config/app-config';
+import { loadConfig } from './common/config/app-config';
 import { ConfigError } from './common/config/environment';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -21,10 +23,12 @@ async function bootstrap(): Promise<void> {
   await configureApp(app, config);
   await app.listen(config.port);
   const logger = new NestLogger('Bootstrap');
-  const base = `http://localhost:${config.port}`;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  const base = `http://localhost:${port}`;
   logger.log({
     msg: `Listening on ${base}; Swagger UI at ${base}/docs`,
     event: 'ready',
+    port,
     database: config.database.kind,
     startupMs: Math.round(performance.now() - startedAt),
   });
@@ -34,11 +38,11 @@ async function bootstrap(): Promise<void> {
         `${config.auth.devKeyDir}/. Get one with: npm run token -- <userId>`,
     );
   }
-  handleShutdown(app, config, logger);
+  handleShutdown(app, logger);
 }
 
 /** SIGTERM: stop accepting, let in-flight requests finish and commit, close the pool, exit 0. */
-function handleShutdown(app: NestExpressApplication, config: AppConfig, logger: NestLogger): void {
+function handleShutdown(app: NestExpressApplication, logger: NestLogger): void {
   const shutdown = async (signal: string) => {
     logger.log({ msg: `${signal} received, draining`, event: 'shutdown' });
     const force = setTimeout(() => {
@@ -46,10 +50,14 @@ function handleShutdown(app: NestExpressApplication, config: AppConfig, logger: 
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    const server = app.getHttpServer();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const server = app.getHttpServer() as Server;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive sockets of finished requests would hold close() open until their timeout.
+    const reaper = setInterval(() => server.closeIdleConnections(), 50);
+    await closed;
+    clearInterval(reaper);
     await app.close();
-    logger.log({ msg: 'Shut down cleanly', event: 'shutdown-complete', port: config.port });
+    logger.log({ msg: 'Shut down cleanly', event: 'shutdown-complete' });
     process.exit(0);
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));

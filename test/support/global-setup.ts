@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   makeTestKeyPair();
+  buildService();
   let source: string;
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl && process.env.TEST_DB !== 'pglite') {
@@ -57,6 +59,18 @@ export default async function globalSetup(): Promise<void> {
     Object.assign(process.env, { [ENV.mode]: 'pglite', [ENV.snapshot]: file });
   }
   process.stderr.write(`\n[test-db] using ${source} (prepared in ${Date.now() - started} ms)\n`);
+}
+
+/** Tests of the service as a process (shutdown, several instances) run the production build. */
+function buildService(): void {
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: join(__dirname, '..', '..'),
+      stdio: 'inherit',
+    },
+  );
 }
 
 async function migrate(connection: DatabaseConnection): Promise<void> {

@@ -1,0 +1,80 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { testPublicKey } from './auth';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface LogLine {
+  msg?: string;
+  event?: string;
+  port?: number;
+  [key: string]: unknown;
+}
+
+/**
+ * The production build (`node dist/main`) as a child process, as it runs in deployment.
+ * The global setup builds dist/ once per run.
+ */
+export class ServiceProcess {
+  readonly lines: LogLine[] = [];
+  private waiters: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  port = 0;
+
+  private constructor(readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (text) => {
+      let line: LogLine;
+      try {
+        line = JSON.parse(text) as LogLine;
+      } catch {
+        line = { msg: text };
+      }
+      this.lines.push(line);
+      this.waiters = this.waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
+    });
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+  }
+
+  static async start(env: Record<string, string>): Promise<ServiceProcess> {
+    const child = spawn(process.execPath, ['dist/main'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_PER_MINUTE: '0',
+        CLERK_JWT_KEY: testPublicKey(),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(child);
+    const ready = await Promise.race([
+      service.waitFor((line) => line.event === 'ready'),
+      service.exited.then(({ code }) => {
+        throw new Error(`service exited with ${code} before it was ready`);
+      }),
+    ]);
+    service.port = Number(ready.port);
+    return service;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  waitFor(match: (line: LogLine) => boolean): Promise<LogLine> {
+    const seen = this.lines.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
+  stop(): Promise<unknown> {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+}
