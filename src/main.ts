@@ -23,7 +23,7 @@ async function bootstrap(): Promise<void> {
   await configureApp(app, config);
   await app.listen(config.port);
   const logger = new NestLogger('Bootstrap');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  const { port } = app.getHttpServer().address() as AddressInfo;
   const base = `http://localhost:${port}`;
   logger.log({
     msg: `Listening on ${base}; Swagger UI at ${base}/docs`,
@@ -50,7 +50,7 @@ function handleShutdown(app: NestExpressApplication, logger: NestLogger): void {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    const server = app.getHttpServer() as Server;
+    const server = app.getHttpServer();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive sockets of finished requests would hold close() open until their timeout.
     const reaper = setInterval(() => server.closeIdleConnections(), 50);
