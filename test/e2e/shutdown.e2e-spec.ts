@@ -48,7 +48,7 @@ onServer('SIGTERM', () => {
     await locker.end();
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect((await response.json()).firstName).toBe('Drained');
+    expect(((await response.json()) as { firstName: string }).firstName).toBe('Drained');
 
     expect(await service.exited).toEqual({ code: 0, signal: null });
     expect(service.lines.some((line) => line.event === 'shutdown-complete')).toBe(true);
