@@ -1,0 +1,168 @@
+import fc from 'fast-check';
+import { sql } from 'drizzle-orm';
+import { tokenFor } from '../support/auth';
+import { makeMember, makeTeam, makeUser } from '../support/factories';
+import { LogLine, ServiceProcess } from '../support/service-process';
+import { createTestDatabase, ENV, TestDatabase } from '../support/test-database';
+
+const onServer = process.env[ENV.mode] === 'server' ? describe : describe.skip;
+
+const SECRETS = {
+  GITHUB_WEBHOOK_SECRET: 'fuzz-github-secret-3f9a',
+  CLERK_WEBHOOK_SIGNING_SECRET: 'whsec_ZnV6ei1jbGVyay1zZWNyZXQ=',
+};
+const TABLES = [
+  'users',
+  'organizations',
+  'organization_members',
+  'github_installations',
+  'github_installation_repositories',
+];
+/** What must never reach a client or a log line: stack frames, SQL, driver internals, secrets. */
+const LEAKS = [
+  /\n\s+at /,
+  /\bselect\s.+\sfrom\b/i,
+  /\binsert into\b/i,
+  /\bupdate "\w+" set\b/i,
+  /DrizzleQueryError|Failed query|node_modules/,
+  ...Object.values(SECRETS).map((s) => new RegExp(s)),
+];
+
+const ROUTES: [string, string][] = [
+  ['PATCH', '/users/me'],
+  ['GET', '/users'],
+  ['POST', '/users'],
+  ['GET', '/users/:userId'],
+  ['PATCH', '/users/:userId'],
+  ['DELETE', '/users/:userId'],
+  ['POST', '/users/:userId/restore'],
+  ['POST', '/organizations'],
+  ['GET', '/organizations'],
+  ['GET', '/organizations/:orgId'],
+  ['PATCH', '/organizations/:orgId'],
+  ['POST', '/organizations/:orgId/restore'],
+  ['GET', '/organizations/:orgId/members'],
+  ['POST', '/organizations/:orgId/members'],
+  ['PATCH', '/organizations/:orgId/members/:memberId'],
+  ['DELETE', '/organizations/:orgId/members/:memberId'],
+];
+
+/**
+ * Property-based fuzzing of bodies, queries and path segments through the production build:
+ * never a 5xx, never a changed row on a 4xx, never a leak in a response or a log line.
+ */
+onServer('fuzzing every endpoint', () => {
+  let database: TestDatabase;
+  let service: ServiceProcess;
+  let ids: Record<string, string>;
+  let tokens: string[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const db = database.connection.db;
+    const team = await makeTeam(db);
+    const platformAdmin = await makeUser(db, { isAdmin: true });
+    await makeMember(db, team.org.id, (await makeUser(db)).id, 'admin');
+    ids = { orgId: team.org.id, userId: team.member.id, memberId: team.memberMembership.id };
+    tokens = [tokenFor(team.admin.id), tokenFor(platformAdmin.id), tokenFor(team.member.id)];
+    service = await ServiceProcess.start({ DATABASE_URL: database.url!, ...SECRETS });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await database?.destroy();
+  });
+
+  async function fingerprint(): Promise<string> {
+    const parts = await Promise.all(
+      TABLES.map((table) =>
+        database.connection.db.execute(
+          sql.raw(
+            `select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as h from ${table} t`,
+          ),
+        ),
+      ),
+    );
+    return parts.map((p) => (p as unknown as { rows: { h: string }[] }).rows[0].h).join(':');
+  }
+
+  const pathSegment = fc.oneof(
+    fc.constantFrom('me', 'x', '0', '-1', '..', 'user_admin', 'org_%00', 'a'.repeat(300)),
+    fc.string({ maxLength: 40 }),
+    fc.integer().map(String),
+  );
+  const body = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.dictionary(
+      fc.constantFrom(
+        'id',
+        'name',
+        'plan',
+        'email',
+        'firstName',
+        'userId',
+        'role',
+        'isAdmin',
+        '__proto__',
+        'constructor',
+      ),
+      fc.jsonValue({ maxDepth: 2 }),
+    ),
+    fc.string({ maxLength: 60 }).map((text) => ({ raw: text })),
+  );
+  const query = fc.dictionary(
+    fc.constantFrom('limit', 'cursor', 'email', 'all', 'includeDeleted', 'q', 'x'),
+    fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)),
+    { maxKeys: 3 },
+  );
+
+  it.each(ROUTES)('%s %s', async (method, template) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          useRealIds: fc.boolean(),
+          segments: fc.array(pathSegment, { minLength: 3, maxLength: 3 }),
+          body,
+          query,
+          token: fc.constantFrom(...tokens),
+        }),
+        async (input) => {
+          let n = 0;
+          const path = template.replace(/:(\w+)/g, (_, name: string) =>
+            encodeURIComponent(input.useRealIds ? ids[name] : input.segments[n++]),
+          );
+          const search = new URLSearchParams(input.query).toString();
+          const sendsBody = method !== 'GET' && method !== 'DELETE';
+          const rawBody =
+            sendsBody &&
+            typeof input.body === 'object' &&
+            input.body !== null &&
+            'raw' in input.body
+              ? String(input.body.raw)
+              : JSON.stringify(input.body);
+          const before = await fingerprint();
+          const logsBefore = service.lines.length;
+          const response = await fetch(`${service.url}${path}${search ? `?${search}` : ''}`, {
+            method,
+            headers: { Authorization: `Bearer ${input.token}`, 'Content-Type': 'application/json' },
+            body: sendsBody ? rawBody : undefined,
+          });
+          const text = await response.text();
+          expect(response.status).toBeLessThan(500);
+          for (const leak of LEAKS) expect(text).not.toMatch(leak);
+          if (response.status >= 400) {
+            expect(JSON.parse(text)).toEqual(
+              expect.objectContaining({
+                error: expect.stringMatching(/^[A-Z_]+$/),
+                message: expect.any(String),
+              }),
+            );
+            expect(await fingerprint()).toBe(before);
+          }
+          const newLogs = service.lines.slice(logsBefore).map((l: LogLine) => JSON.stringify(l));
+          for (const line of newLogs) for (const leak of LEAKS) expect(line).not.toMatch(leak);
+        },
+      ),
+      { numRuns: 25, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100000) },
+    );
+  });
+});
