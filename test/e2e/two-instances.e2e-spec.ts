@@ -58,7 +58,7 @@ onServer('two instances', () => {
       sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
     );
     const files = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql'));
-    expect((applied as unknown as { rows: { n: number }[] }).rows[0].n).toBe(files.length);
+    expect((applied as { rows: { n: number }[] }).rows[0].n).toBe(files.length);
   });
 
   it('share one rate-limit budget per user through Redis', async () => {
