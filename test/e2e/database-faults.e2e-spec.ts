@@ -76,7 +76,7 @@ withServer('database faults', () => {
     const client = new Client({ connectionString: pg.url });
     await client.connect();
     try {
-      for (let attempt = 0; attempt < 200; attempt++) {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
         const { rows } = await client.query<{ n: number }>(
           "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'",
         );
