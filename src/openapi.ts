@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import metadata from './metadata';
 import { ErrorResponseDto } from './common/errors/error-response.dto';
+import { documentErrors } from './common/openapi/api-errors.decorator';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -13,7 +14,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
+  return documentErrors(
+    SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
+  );
 }
 
 /** Swagger UI at /docs and the document at /docs-json, served from the installed package. */

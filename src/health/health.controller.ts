@@ -1,14 +1,17 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../common/auth/public.decorator';
 import { DatabaseUnavailableError } from '../common/errors/domain-error';
-import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { SkipTransaction } from '../common/transaction/skip-transaction.decorator';
 import { DatabaseHealthIndicator } from './database.health';
 
 @ApiTags('health')
 @Public()
+// Load balancer probes must never be rate limited.
+@SkipThrottle()
 @SkipTransaction()
 @Controller('health')
 export class HealthController {
@@ -26,7 +29,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOkResponse({ description: 'The database answers' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'DATABASE_UNAVAILABLE' })
+  @ApiErrors('DATABASE_UNAVAILABLE')
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([() => this.database.isHealthy()]);

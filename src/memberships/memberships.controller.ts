@@ -4,7 +4,7 @@ import { CurrentPrincipal } from '../common/auth/current-user.decorator';
 import { OrganizationScoped, OrgAdminOnly } from '../common/auth/organization-access.guard';
 import type { Principal } from '../common/auth/principal';
 import { pathId } from '../common/http/path-id.pipe';
-import { ApiErrors, AUTH_ERRORS } from '../common/openapi/api-errors.decorator';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
 import { AddMemberDto, ChangeRoleDto } from './dto/add-member.dto';
 import { MemberPageDto, MemberResponseDto } from './dto/member-response.dto';
@@ -12,7 +12,6 @@ import { MembershipsService } from './memberships.service';
 
 @ApiTags('members')
 @ApiBearerAuth('bearer')
-@ApiErrors(...AUTH_ERRORS)
 @OrganizationScoped()
 @Controller('organizations/:orgId/members')
 export class MembershipsController {

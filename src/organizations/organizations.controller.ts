@@ -9,7 +9,7 @@ import {
 import { PlatformAdminOnly } from '../common/auth/platform-admin.guard';
 import type { Principal } from '../common/auth/principal';
 import { IncludeDeletedQueryDto } from '../common/http/include-deleted-query.dto';
-import { ApiErrors, AUTH_ERRORS } from '../common/openapi/api-errors.decorator';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { User } from '../db/schema';
 import {
   CreateOrganizationDto,
@@ -22,7 +22,6 @@ import { OrganizationsService } from './organizations.service';
 
 @ApiTags('organizations')
 @ApiBearerAuth('bearer')
-@ApiErrors(...AUTH_ERRORS)
 @Controller('organizations')
 export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}

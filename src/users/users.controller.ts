@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/auth/current-user.decorator';
 import { PlatformAdminOnly } from '../common/auth/platform-admin.guard';
-import { ApiErrors, AUTH_ERRORS } from '../common/openapi/api-errors.decorator';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { IncludeDeletedQueryDto } from '../common/http/include-deleted-query.dto';
 import { pathId } from '../common/http/path-id.pipe';
 import type { User } from '../db/schema';
@@ -16,7 +16,6 @@ import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth('bearer')
-@ApiErrors(...AUTH_ERRORS)
 @Controller('users')
 export class UsersController {
   constructor(

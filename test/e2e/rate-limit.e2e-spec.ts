@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { bearer } from '../support/auth';
 import { makeUser } from '../support/factories';
+import { ProbeModule } from '../support/probe.module';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -10,7 +11,7 @@ describe('rate limiting (in-process counters)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
+    t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3' }, imports: [ProbeModule] });
   });
   afterAll(() => t.close());
 
@@ -32,10 +33,12 @@ describe('rate limiting (in-process counters)', () => {
     expect((await get('/users/me', other.id)).status).toBe(200);
   });
 
-  it('counts anonymous callers per IP', async () => {
+  it('counts anonymous callers of public routes per IP, and never limits health probes', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await request(t.server).get('/health')).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await request(t.server).get('/probe/no-tx-leak')).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
+    for (let i = 0; i < 5; i++) expect((await request(t.server).get('/health')).status).toBe(200);
   });
 });
 

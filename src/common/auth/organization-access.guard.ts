@@ -58,8 +58,7 @@ export class OrganizationAccessGuard implements CanActivate {
 }
 
 /** Puts a whole controller under /organizations/:orgId behind the tenancy guard. */
-export const OrganizationScoped = () =>
-  applyDecorators(UseGuards(OrganizationAccessGuard), ApiErrors('ORGANIZATION_NOT_FOUND'));
+export const OrganizationScoped = () => UseGuards(OrganizationAccessGuard);
 
 /** Per-route tenancy options inside an @OrganizationScoped() controller. */
 export const OrganizationAccess = (options: OrganizationAccessOptions) =>
