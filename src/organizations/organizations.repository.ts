@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, getTableColumns } from 'drizzle-orm';
+import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import type { Cursor } from '../common/pagination/cursor';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { activeUnless, afterCursor, listOrder } from '../db/keyset';
@@ -78,5 +78,36 @@ export class OrganizationsRepository {
       .where(eq(organizations.id, id))
       .returning();
     return restored;
+  }
+
+  /** Clerk's view of an organization (its name), applied only when newer and not deleted. */
+  async mirror(org: { id: string; name: string }, createdAt: Date, updatedAt: Date): Promise<void> {
+    await this.db
+      .insert(organizations)
+      .values({ ...org, plan: 'FREE', createdAt, updatedAt })
+      .onConflictDoUpdate({
+        target: organizations.id,
+        set: { name: sql`excluded.company`, updatedAt: sql`excluded.updated_at` },
+        where: and(
+          eq(organizations.deleted, false),
+          lt(organizations.updatedAt, sql`excluded.updated_at`),
+        ),
+      });
+  }
+
+  /** Soft delete; for an unknown id a deleted tombstone, so a late "created" cannot revive it. */
+  async mirrorDeletion(id: string, at: Date): Promise<void> {
+    await this.db
+      .insert(organizations)
+      .values({ id, name: '', plan: 'FREE', deleted: true, deletedAt: at, updatedAt: at })
+      .onConflictDoUpdate({
+        target: organizations.id,
+        set: {
+          deleted: true,
+          deletedAt: sql`excluded.deleted_at`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+        where: eq(organizations.deleted, false),
+      });
   }
 }

@@ -84,4 +84,13 @@ export class OrganizationsService {
     if (!restored) throw new NotFoundError('ORGANIZATION');
     return restored;
   }
+
+  /** Clerk's view of an organization; ignored when older than what is stored or deleted. */
+  mirror(org: { id: string; name: string }, createdAt: Date, updatedAt: Date): Promise<void> {
+    return this.organizations.mirror(org, createdAt, updatedAt);
+  }
+
+  mirrorDeletion(id: string, at: Date): Promise<void> {
+    return this.organizations.mirrorDeletion(id, at);
+  }
 }

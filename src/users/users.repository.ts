@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Cursor } from '../common/pagination/cursor';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { activeUnless, afterCursor, listOrder } from '../db/keyset';
@@ -12,6 +12,9 @@ export interface UserListFilter {
   cursor?: Cursor;
   limit: number;
 }
+
+/** A user as Clerk describes it. */
+export type MirroredUser = Pick<User, 'id' | 'email' | 'firstName' | 'lastName' | 'photoUrl'>;
 
 export type UserChanges = Partial<
   Pick<User, 'email' | 'firstName' | 'lastName' | 'photoUrl' | 'isAdmin'>
@@ -82,5 +85,62 @@ export class UsersRepository {
       .where(eq(users.id, id))
       .returning();
     return restored;
+  }
+
+  /**
+   * Clerk's view of a user, applied only when it is newer than what is stored and the user is
+   * not deleted: a late or repeated event changes nothing.
+   */
+  async mirror(user: MirroredUser, createdAt: Date, updatedAt: Date): Promise<void> {
+    await this.db
+      .insert(users)
+      .values({ ...user, createdAt, updatedAt })
+      .onConflictDoUpdate({
+        target: users.id,
+        set: {
+          email: sql`excluded.email`,
+          firstName: sql`excluded.first_name`,
+          lastName: sql`excluded.last_name`,
+          photoUrl: sql`excluded.photo_url`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+        where: and(eq(users.deleted, false), lt(users.updatedAt, sql`excluded.updated_at`)),
+      });
+  }
+
+  /**
+   * A row Clerk has not described yet (seen only inside a membership). Its epoch updatedAt lets
+   * the user's own created/updated event, whenever it comes, replace it.
+   */
+  async insertPlaceholder(user: MirroredUser): Promise<void> {
+    await this.db
+      .insert(users)
+      .values({ ...user, updatedAt: new Date(0) })
+      .onConflictDoNothing();
+  }
+
+  /** Soft delete; for an unknown id a deleted tombstone, so a late "created" cannot revive it. */
+  async mirrorDeletion(id: string, at: Date): Promise<void> {
+    await this.db
+      .insert(users)
+      .values({
+        id,
+        email: '',
+        firstName: '',
+        lastName: '',
+        photoUrl: '',
+        deleted: true,
+        deletedAt: at,
+        updatedAt: at,
+      })
+      .onConflictDoUpdate({
+        target: users.id,
+        set: {
+          deleted: true,
+          deletedAt: sql`excluded.deleted_at`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+        where: eq(users.deleted, false),
+      });
   }
 }

@@ -3,7 +3,7 @@ import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import type { NewUser, User } from '../db/schema';
 import { MembershipsService } from '../memberships/memberships.service';
-import { UserChanges, UsersRepository } from './users.repository';
+import { MirroredUser, UserChanges, UsersRepository } from './users.repository';
 
 export interface UserListQuery {
   email?: string;
@@ -74,5 +74,19 @@ export class UsersService {
     const restored = await this.users.restore(id);
     if (!restored) throw new NotFoundError('USER');
     return restored;
+  }
+
+  /** Clerk's view of a user; ignored when older than what is stored or the user is deleted. */
+  mirror(user: MirroredUser, createdAt: Date, updatedAt: Date): Promise<void> {
+    return this.users.mirror(user, createdAt, updatedAt);
+  }
+
+  /** A user known only from a membership event, until their own event arrives. */
+  mirrorPlaceholder(user: MirroredUser): Promise<void> {
+    return this.users.insertPlaceholder(user);
+  }
+
+  mirrorDeletion(id: string, at: Date): Promise<void> {
+    return this.users.mirrorDeletion(id, at);
   }
 }
