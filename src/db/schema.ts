@@ -1,5 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { generateShortId } from '../common/ids/short-id';
 
 // Millisecond precision matches JavaScript dates, so a (createdAt, id) cursor round-trips exactly.
@@ -100,6 +100,36 @@ export const githubInstallationRepositories = pgTable(
   ],
 );
 
+/**
+ * Every webhook delivery received, GitHub's and Clerk's: the inbox that makes a repeated
+ * delivery id a no-op, written in the same transaction as the delivery's effect.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id')
+      .primaryKey()
+      .$defaultFn(() => generateShortId('whd')),
+    source: text('source').notNull(), // github, clerk
+    deliveryId: text('delivery_id').notNull(),
+    event: text('event').notNull(),
+    action: text('action'),
+    // GitHub deliveries for an installation nobody has linked wait here until it is linked.
+    installationId: text('installation_id'),
+    payload: jsonb('payload').notNull(),
+    receivedAt: timestamptz('received_at').notNull().defaultNow(),
+    appliedAt: timestamptz('applied_at'),
+    error: text('error'),
+    ...lifecycle,
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_source_delivery_id_uq').on(t.source, t.deliveryId),
+    index('webhook_deliveries_pending_installation_idx')
+      .on(t.installationId, t.receivedAt)
+      .where(sql`${t.appliedAt} is null`),
+  ],
+);
+
 export const usersRelations = relations(users, ({ many }) => ({
   organizations: many(organizationMembers),
 }));
@@ -145,3 +175,4 @@ export type NewOrganization = typeof organizations.$inferInsert;
 export type OrganizationMember = typeof organizationMembers.$inferSelect;
 export type GithubInstallation = typeof githubInstallations.$inferSelect;
 export type GithubInstallationRepository = typeof githubInstallationRepositories.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
