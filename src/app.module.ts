@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ClerkModule } from './clerk/clerk.module';
 import { AuthModule } from './common/auth/auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { AppConfig } from './common/config/app-config';
@@ -21,6 +22,7 @@ export const FEATURE_MODULES: Type[] = [
   UsersModule,
   OrganizationsModule,
   MembershipsModule,
+  ClerkModule,
 ];
 
 @Module({})

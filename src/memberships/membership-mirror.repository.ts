@@ -17,7 +17,7 @@ export class MembershipMirrorRepository {
   /** Serializes every change to one (organization, user) pair until the transaction ends. */
   async lockPair(organizationId: string, userId: string): Promise<void> {
     await this.db.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`${organizationId}\u0000${userId}`}, 0))`,
+      sql`select pg_advisory_xact_lock(hashtextextended(${`${organizationId}/${userId}`}, 0))`,
     );
   }
 

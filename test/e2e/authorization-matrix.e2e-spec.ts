@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer } from '../support/auth';
+import { CLERK_SECRET } from '../support/clerk-events';
 import { makeMember, makeTeam, makeUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -170,13 +171,21 @@ const ROUTES: Route[] = [
     url: (w) => `/organizations/${w.orgId}/members/${w.memberId}`,
     expect: inOrg(204, 204, 204),
   },
+  // Webhooks authenticate by signature, whoever the caller: unsigned is 401 for everyone.
+  {
+    method: 'post',
+    path: '/webhooks/clerk',
+    url: () => '/webhooks/clerk',
+    body: () => ({ type: 'user.created', data: {} }),
+    expect: publicRoute(401),
+  },
 ];
 
 describe('authorization matrix', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { CLERK_WEBHOOK_SIGNING_SECRET: CLERK_SECRET } });
   });
   afterAll(() => t.close());
 

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { MembershipsModule } from '../memberships/memberships.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { UsersModule } from '../users/users.module';
+import { WebhookInboxModule } from '../webhooks/webhook-inbox.module';
+import { ClerkSyncService } from './clerk-sync.service';
+import { ClerkWebhookController } from './clerk-webhook.controller';
+import { ClerkWebhookVerifier } from './clerk-webhook.verifier';
+
+/** POST /webhooks/clerk: Clerk's users, organizations and memberships mirrored here. */
+@Module({
+  imports: [UsersModule, OrganizationsModule, MembershipsModule, WebhookInboxModule],
+  controllers: [ClerkWebhookController],
+  providers: [ClerkSyncService, ClerkWebhookVerifier],
+})
+export class ClerkModule {}
