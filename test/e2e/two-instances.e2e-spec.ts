@@ -13,14 +13,15 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Two service processes on one fresh database, as behind a load balancer. */
 onServer('two instances', () => {
-  const serverUrl = process.env[ENV.serverUrl]!;
+  const serverUrl = process.env[ENV.serverUrl] ?? '';
   const name = `test_two_${process.pid}_${Date.now()}`;
-  const url = withDatabase(serverUrl, name);
+  let url: string;
   let services: ServiceProcess[] = [];
   let connection: DatabaseConnection;
   let redisUp = false;
 
   beforeAll(async () => {
+    url = withDatabase(serverUrl, name);
     await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
     const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
     redisUp = await probe.connect().then(
@@ -47,7 +48,7 @@ onServer('two instances', () => {
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
     await connection?.close();
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    if (url) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
 
   it('both start, and the migrations were applied exactly once', async () => {
