@@ -1,8 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { readdirSync } from 'node:fs';
 import Redis from 'ioredis';
 import { MIGRATIONS_FOLDER } from '../../src/db/migrator';
+import { users, webhookDeliveries } from '../../src/db/schema';
 import { tokenFor } from '../support/auth';
+import { CLERK_SECRET, signClerk, userEvent } from '../support/clerk-events';
 import { makeUser } from '../support/factories';
 import { ServiceProcess } from '../support/service-process';
 import { adminQuery, ENV, withDatabase } from '../support/test-database';
@@ -33,6 +35,7 @@ onServer('two instances', () => {
       DATABASE_URL: url,
       DB_MIGRATE_ON_START: 'true',
       RATE_LIMIT_PER_MINUTE: '5',
+      CLERK_WEBHOOK_SIGNING_SECRET: CLERK_SECRET,
       ...(redisUp ? { REDIS_URL } : {}),
     };
     // Both start at once on an empty database: each tries to migrate it.
@@ -60,6 +63,28 @@ onServer('two instances', () => {
     );
     const files = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql'));
     expect((applied as { rows: { n: number }[] }).rows[0].n).toBe(files.length);
+  });
+
+  it('apply a webhook delivered to both at once exactly once', async () => {
+    const userId = `user_twice_${Date.now()}`;
+    const body = JSON.stringify(userEvent('user.created', { id: userId, updatedAt: 1000 }));
+    const headers = signClerk(body, { id: `msg_both_${Date.now()}` });
+    const responses = await Promise.all(
+      services.map((s) => fetch(`${s.url}/webhooks/clerk`, { method: 'POST', headers, body })),
+    );
+    const statuses = await Promise.all(
+      responses.map(async (r) => [r.status, ((await r.json()) as { status: string }).status]),
+    );
+    expect(statuses.sort()).toEqual([
+      [200, 'applied'],
+      [200, 'duplicate'],
+    ]);
+    const recorded = await connection.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.deliveryId, headers['svix-id']));
+    expect(recorded).toHaveLength(1);
+    expect(await connection.db.select().from(users).where(eq(users.id, userId))).toHaveLength(1);
   });
 
   it('share one rate-limit budget per user through Redis', async () => {
