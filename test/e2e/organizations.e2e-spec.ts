@@ -1,8 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import request from 'supertest';
 import { organizationMembers, organizations } from '../../src/db/schema';
-import { bearer } from '../support/auth';
 import { makeOrganization, makeTeam, makeUser } from '../support/factories';
+import { as as asUser } from '../support/http';
 import { createTestApp, TestApp } from '../support/test-app';
 
 describe('organizations', () => {
@@ -15,12 +14,7 @@ describe('organizations', () => {
   });
   afterAll(() => t.close());
 
-  const as = (userId: string) => ({
-    get: (url: string) => request(t.server).get(url).set('Authorization', bearer(userId)),
-    post: (url: string) => request(t.server).post(url).set('Authorization', bearer(userId)),
-    patch: (url: string) => request(t.server).patch(url).set('Authorization', bearer(userId)),
-    delete: (url: string) => request(t.server).delete(url).set('Authorization', bearer(userId)),
-  });
+  const as = (userId: string) => asUser(t, userId);
   const orgRow = async (id: string) =>
     (await t.db.select().from(organizations).where(eq(organizations.id, id)))[0];
 
