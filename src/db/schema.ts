@@ -74,6 +74,8 @@ export const githubInstallations = pgTable(
     organizationId: text('organization_id')
       .notNull()
       .references(() => organizations.id),
+    // Set while GitHub reports the installation suspended; its repositories stay listed.
+    suspendedAt: timestamptz('suspended_at'),
     ...lifecycle,
   },
   (t) => [
