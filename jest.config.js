@@ -11,6 +11,11 @@ const ESM_PACKAGES = [
   '@borewit',
   'universal-user-agent',
   'before-after-hook',
+  'content-type',
+  'fast-content-type-parse',
+  'toad-cache',
+  'json-with-bigint',
+  'universal-github-app-jwt',
 ];
 
 const swc = [
@@ -34,7 +39,11 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // These declare only an `import` export condition, which Jest's resolver does not use.
+    '^@octokit/(auth-unauthenticated|webhooks-methods)$': '<rootDir>/node_modules/@octokit/$1/dist-node/index.js',
+  },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],

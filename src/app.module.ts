@@ -11,6 +11,7 @@ import { LoggingModule } from './common/logging/logging.module';
 import { TransactionInterceptor } from './common/transaction/transaction.interceptor';
 import { TransactionModule } from './common/transaction/transaction.module';
 import { DrizzleModule } from './db/drizzle.module';
+import { GithubModule } from './github/github.module';
 import { HealthModule } from './health/health.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -22,6 +23,7 @@ export const FEATURE_MODULES: Type[] = [
   UsersModule,
   OrganizationsModule,
   MembershipsModule,
+  GithubModule,
   ClerkModule,
 ];
 

@@ -37,6 +37,8 @@ export class AppConfig {
   readonly auth: AuthConfig;
   readonly clerkWebhookSigningSecret?: string;
   readonly githubWebhookSecret?: string;
+  /** Set when both GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY are: repositories can be synced. */
+  readonly githubApp?: { appId: string; privateKey: string; apiUrl: string };
   readonly rateLimitPerMinute: number;
   readonly corsOrigins: string[];
   /** Shared rate-limit counters across instances; in-process counters when unset. */
@@ -65,6 +67,14 @@ export class AppConfig {
     };
     this.clerkWebhookSigningSecret = env.CLERK_WEBHOOK_SIGNING_SECRET;
     this.githubWebhookSecret = env.GITHUB_WEBHOOK_SECRET;
+    this.githubApp =
+      env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY
+        ? {
+            appId: env.GITHUB_APP_ID,
+            privateKey: env.GITHUB_APP_PRIVATE_KEY,
+            apiUrl: env.GITHUB_API_URL,
+          }
+        : undefined;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.corsOrigins = list(env.CORS_ORIGINS);
     this.redisUrl = env.REDIS_URL;

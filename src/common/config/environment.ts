@@ -86,6 +86,18 @@ export class EnvironmentVariables {
   @IsString()
   GITHUB_WEBHOOK_SECRET?: string;
 
+  @IsOptional()
+  @Matches(/^\d{1,20}$/, { message: 'must be the numeric GitHub App id' })
+  GITHUB_APP_ID?: string;
+
+  @Transform(toPem)
+  @IsOptional()
+  @Matches(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, { message: 'must be a PEM private key' })
+  GITHUB_APP_PRIVATE_KEY?: string;
+
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  GITHUB_API_URL = 'https://api.github.com';
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
@@ -117,6 +129,7 @@ const SECRET_VARIABLES = new Set([
   'CLERK_SECRET_KEY',
   'CLERK_WEBHOOK_SIGNING_SECRET',
   'GITHUB_WEBHOOK_SECRET',
+  'GITHUB_APP_PRIVATE_KEY',
   'REDIS_URL',
 ]);
 

@@ -1,0 +1,39 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { OrganizationScoped } from '../common/auth/organization-access.guard';
+import { pathId } from '../common/http/path-id.pipe';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import {
+  ListRepositoriesQueryDto,
+  RepositoryPageDto,
+  RepositoryResponseDto,
+} from './dto/github.dto';
+import { GithubRepositoriesService } from './github-repositories.service';
+
+@ApiTags('github')
+@ApiBearerAuth('bearer')
+@OrganizationScoped()
+@Controller('organizations/:orgId/github/repositories')
+export class GithubRepositoriesController {
+  constructor(private readonly repositories: GithubRepositoriesService) {}
+
+  /** Every repository of the organization's installations; `q` filters on the full name. */
+  @Get()
+  @ApiErrors('VALIDATION_FAILED')
+  async list(
+    @Param('orgId') orgId: string,
+    @Query() query: ListRepositoriesQueryDto,
+  ): Promise<RepositoryPageDto> {
+    const page = await this.repositories.list(orgId, query);
+    return { data: page.data.map(RepositoryResponseDto.from), nextCursor: page.nextCursor };
+  }
+
+  @Get(':repositoryId')
+  @ApiErrors('REPOSITORY_NOT_FOUND')
+  async get(
+    @Param('orgId') orgId: string,
+    @Param('repositoryId', pathId('REPOSITORY')) repositoryId: string,
+  ): Promise<RepositoryResponseDto> {
+    return RepositoryResponseDto.from(await this.repositories.get(orgId, repositoryId));
+  }
+}

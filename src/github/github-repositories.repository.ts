@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { and, eq, getTableColumns, ilike, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Cursor } from '../common/pagination/cursor';
+import type { DrizzleAdapter } from '../common/transaction/transaction-host';
+import { afterCursor, listOrder } from '../db/keyset';
+import {
+  GithubInstallationRepository,
+  githubInstallationRepositories as repos,
+  githubInstallations as installations,
+} from '../db/schema';
+
+export interface RepositoryRef {
+  id: string;
+  /** GitHub's full_name, owner/repo. */
+  name: string;
+}
+
+/** `%` and `_` typed by a user are literal characters, not wildcards. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+@Injectable()
+export class GithubRepositoriesRepository {
+  constructor(private readonly txHost: TransactionHost<DrizzleAdapter>) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
+
+  /** The seed's inner join: active repositories of the organization's active installations. */
+  list(
+    organizationId: string,
+    limit: number,
+    cursor?: Cursor,
+    q?: string,
+  ): Promise<GithubInstallationRepository[]> {
+    return this.db
+      .select(getTableColumns(repos))
+      .from(repos)
+      .innerJoin(installations, eq(repos.installationId, installations.id))
+      .where(
+        and(
+          eq(installations.organizationId, organizationId),
+          eq(installations.deleted, false),
+          eq(repos.deleted, false),
+          q ? ilike(repos.name, likePattern(q)) : undefined,
+          afterCursor(repos, cursor),
+        ),
+      )
+      .orderBy(...listOrder(repos))
+      .limit(limit + 1);
+  }
+
+  /** The seed's conditional check: the repository only if it belongs to this organization. */
+  async findForOrganization(
+    organizationId: string,
+    repositoryId: string,
+  ): Promise<GithubInstallationRepository | undefined> {
+    const [row] = await this.db
+      .select(getTableColumns(repos))
+      .from(repos)
+      .innerJoin(installations, eq(repos.installationId, installations.id))
+      .where(
+        and(
+          eq(repos.id, repositoryId),
+          eq(installations.organizationId, organizationId),
+          eq(installations.deleted, false),
+          eq(repos.deleted, false),
+        ),
+      )
+      .limit(1);
+    return row;
+  }
+
+  /**
+   * Present under this installation, with this name: new ones are created, removed ones come
+   * back, and one that belonged to another installation moves here.
+   */
+  async upsert(installationId: string, refs: RepositoryRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    await this.db
+      .insert(repos)
+      .values(refs.map((ref) => ({ ...ref, installationId })))
+      .onConflictDoUpdate({
+        target: repos.id,
+        set: {
+          name: sql`excluded.name`,
+          installationId: sql`excluded.installation_id`,
+          deleted: false,
+          deletedAt: null,
+          updatedAt: sql`now()`,
+        },
+      });
+  }
+
+  /** Renames a known repository in whatever state it is; an unknown one is created. */
+  async renameOrCreate(installationId: string, ref: RepositoryRef): Promise<void> {
+    const renamed = await this.db
+      .update(repos)
+      .set({ name: ref.name, updatedAt: sql`now()` })
+      .where(eq(repos.id, ref.id))
+      .returning({ id: repos.id });
+    if (renamed.length === 0) await this.upsert(installationId, [ref]);
+  }
+
+  /** Soft-deletes these repositories if they still belong to the installation. */
+  async remove(installationId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.softDelete(and(eq(repos.installationId, installationId), inArray(repos.id, ids)));
+  }
+
+  /** After a full sync: everything the installation no longer lists is soft-deleted. */
+  async removeAllExcept(installationId: string, keepIds: string[]): Promise<void> {
+    await this.softDelete(
+      and(
+        eq(repos.installationId, installationId),
+        keepIds.length > 0 ? notInArray(repos.id, keepIds) : undefined,
+      ),
+    );
+  }
+
+  private async softDelete(where: ReturnType<typeof and>): Promise<void> {
+    await this.db
+      .update(repos)
+      .set({ deleted: true, deletedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(where, eq(repos.deleted, false)));
+  }
+}

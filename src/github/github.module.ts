@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { WebhookInboxModule } from '../webhooks/webhook-inbox.module';
+import { GithubAppClient } from './github-app.client';
+import { GithubEventsService } from './github-events.service';
+import { GithubInstallationsController } from './github-installations.controller';
+import { GithubInstallationsRepository } from './github-installations.repository';
+import { GithubInstallationsService } from './github-installations.service';
+import { GithubRepositoriesController } from './github-repositories.controller';
+import { GithubRepositoriesRepository } from './github-repositories.repository';
+import { GithubRepositoriesService } from './github-repositories.service';
+import { GithubWebhookController } from './github-webhook.controller';
+import { GithubWebhookVerifier } from './github-webhook.verifier';
+
+/** GitHub App installations linked to organizations, their repositories, and GitHub's webhooks. */
+@Module({
+  imports: [WebhookInboxModule],
+  controllers: [
+    GithubInstallationsController,
+    GithubRepositoriesController,
+    GithubWebhookController,
+  ],
+  providers: [
+    GithubInstallationsService,
+    GithubInstallationsRepository,
+    GithubRepositoriesService,
+    GithubRepositoriesRepository,
+    GithubEventsService,
+    GithubWebhookVerifier,
+    GithubAppClient,
+  ],
+})
+export class GithubModule {}
