@@ -1,7 +1,15 @@
 import request from 'supertest';
 import { bearer } from '../support/auth';
 import { CLERK_SECRET } from '../support/clerk-events';
-import { makeMember, makeTeam, makeUser } from '../support/factories';
+import {
+  makeInstallation,
+  makeMember,
+  makeRepository,
+  makeTeam,
+  makeUser,
+  nextGithubId,
+} from '../support/factories';
+import { GITHUB_SECRET } from '../support/github-events';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -32,6 +40,9 @@ interface World {
   memberUserId: string;
   memberId: string;
   freshUserId: string;
+  installationId: string;
+  repositoryId: string;
+  freshInstallationId: string;
 }
 
 interface Route {
@@ -171,6 +182,51 @@ const ROUTES: Route[] = [
     url: (w) => `/organizations/${w.orgId}/members/${w.memberId}`,
     expect: inOrg(204, 204, 204),
   },
+  {
+    method: 'get',
+    path: '/organizations/:orgId/github/installations',
+    url: (w) => `/organizations/${w.orgId}/github/installations`,
+    expect: inOrg(200, 200, 200),
+  },
+  {
+    method: 'post',
+    path: '/organizations/:orgId/github/installations',
+    url: (w) => `/organizations/${w.orgId}/github/installations`,
+    body: (w) => ({ installationId: w.freshInstallationId }),
+    expect: inOrg(403, 201, 201),
+  },
+  {
+    method: 'delete',
+    path: '/organizations/:orgId/github/installations/:installationId',
+    url: (w) => `/organizations/${w.orgId}/github/installations/${w.installationId}`,
+    expect: inOrg(403, 204, 204),
+  },
+  {
+    // No GitHub App credentials in this app: those allowed through get 503.
+    method: 'post',
+    path: '/organizations/:orgId/github/installations/:installationId/sync',
+    url: (w) => `/organizations/${w.orgId}/github/installations/${w.installationId}/sync`,
+    expect: inOrg(403, 503, 503),
+  },
+  {
+    method: 'get',
+    path: '/organizations/:orgId/github/repositories',
+    url: (w) => `/organizations/${w.orgId}/github/repositories`,
+    expect: inOrg(200, 200, 200),
+  },
+  {
+    method: 'get',
+    path: '/organizations/:orgId/github/repositories/:repositoryId',
+    url: (w) => `/organizations/${w.orgId}/github/repositories/${w.repositoryId}`,
+    expect: inOrg(200, 200, 200),
+  },
+  {
+    method: 'post',
+    path: '/webhooks/github',
+    url: () => '/webhooks/github',
+    body: () => ({ zen: 'unsigned' }),
+    expect: publicRoute(401),
+  },
   // Webhooks authenticate by signature, whoever the caller: unsigned is 401 for everyone.
   {
     method: 'post',
@@ -185,19 +241,26 @@ describe('authorization matrix', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { CLERK_WEBHOOK_SIGNING_SECRET: CLERK_SECRET } });
+    t = await createTestApp({
+      env: { CLERK_WEBHOOK_SIGNING_SECRET: CLERK_SECRET, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET },
+    });
   });
   afterAll(() => t.close());
 
   /** Fresh fixtures per cell: a write in one cell must not change the next one's outcome. */
   async function arrange(caller: Caller): Promise<{ world: World; callerId?: string }> {
     const team = await makeTeam(t.db);
+    const installation = await makeInstallation(t.db, team.org.id);
+    const repository = await makeRepository(t.db, installation.id);
     const world: World = {
       orgId: team.org.id,
       adminUserId: team.admin.id,
       memberUserId: team.member.id,
       memberId: team.memberMembership.id,
       freshUserId: (await makeUser(t.db)).id,
+      installationId: installation.id,
+      repositoryId: repository.id,
+      freshInstallationId: String(nextGithubId()),
     };
     switch (caller) {
       case 'anonymous':

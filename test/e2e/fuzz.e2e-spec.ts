@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { tokenFor } from '../support/auth';
-import { makeMember, makeTeam, makeUser } from '../support/factories';
+import {
+  makeInstallation,
+  makeMember,
+  makeRepository,
+  makeTeam,
+  makeUser,
+} from '../support/factories';
 import { LogLine, ServiceProcess } from '../support/service-process';
 import { createTestDatabase, ENV, TestDatabase } from '../support/test-database';
 
@@ -45,6 +51,14 @@ const ROUTES: [string, string][] = [
   ['POST', '/organizations/:orgId/members'],
   ['PATCH', '/organizations/:orgId/members/:memberId'],
   ['DELETE', '/organizations/:orgId/members/:memberId'],
+  ['GET', '/organizations/:orgId/github/installations'],
+  ['POST', '/organizations/:orgId/github/installations'],
+  ['DELETE', '/organizations/:orgId/github/installations/:installationId'],
+  ['POST', '/organizations/:orgId/github/installations/:installationId/sync'],
+  ['GET', '/organizations/:orgId/github/repositories'],
+  ['GET', '/organizations/:orgId/github/repositories/:repositoryId'],
+  ['POST', '/webhooks/github'],
+  ['POST', '/webhooks/clerk'],
 ];
 
 /**
@@ -63,7 +77,15 @@ onServer('fuzzing every endpoint', () => {
     const team = await makeTeam(db);
     const platformAdmin = await makeUser(db, { isAdmin: true });
     await makeMember(db, team.org.id, (await makeUser(db)).id, 'admin');
-    ids = { orgId: team.org.id, userId: team.member.id, memberId: team.memberMembership.id };
+    const installation = await makeInstallation(db, team.org.id);
+    const repository = await makeRepository(db, installation.id);
+    ids = {
+      orgId: team.org.id,
+      userId: team.member.id,
+      memberId: team.memberMembership.id,
+      installationId: installation.id,
+      repositoryId: repository.id,
+    };
     tokens = [tokenFor(team.admin.id), tokenFor(platformAdmin.id), tokenFor(team.member.id)];
     service = await ServiceProcess.start({ DATABASE_URL: database.url!, ...SECRETS });
   });
@@ -104,6 +126,7 @@ onServer('fuzzing every endpoint', () => {
           'userId',
           'role',
           'isAdmin',
+          'installationId',
           '__proto__',
           'constructor',
         ),

@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { OrgRole } from '../../src/common/auth/principal';
 import type { Database } from '../../src/db/database';
 import {
+  GithubInstallation,
+  GithubInstallationRepository,
+  githubInstallationRepositories,
+  githubInstallations,
   NewOrganization,
   NewUser,
   Organization,
@@ -63,4 +67,31 @@ export async function makeTeam(db: Database) {
   const adminMembership = await makeMember(db, org.id, admin.id, 'admin');
   const memberMembership = await makeMember(db, org.id, member.id, 'member');
   return { org, admin, member, adminMembership, memberMembership };
+}
+
+let githubId = 1_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;
+/** Numeric ids as GitHub makes them, unique within a run. */
+export const nextGithubId = () => githubId++;
+
+export async function makeInstallation(
+  db: Database,
+  organizationId: string,
+): Promise<GithubInstallation> {
+  const [row] = await db
+    .insert(githubInstallations)
+    .values({ id: String(nextGithubId()), organizationId })
+    .returning();
+  return row;
+}
+
+export async function makeRepository(
+  db: Database,
+  installationId: string,
+  name = `acme/repo-${unique()}`,
+): Promise<GithubInstallationRepository> {
+  const [row] = await db
+    .insert(githubInstallationRepositories)
+    .values({ id: String(nextGithubId()), installationId, name })
+    .returning();
+  return row;
 }
