@@ -1,4 +1,4 @@
-import { ErrorCode } from './error-codes';
+import type { ErrorCode } from './error-codes';
 
 export interface ErrorDetail {
   field?: string;
@@ -21,7 +21,13 @@ export class DomainError extends Error {
   }
 }
 
-export type NotFoundEntity = 'USER' | 'ORGANIZATION' | 'MEMBER' | 'INSTALLATION' | 'REPOSITORY';
+/** USER, ORGANIZATION, …: every `<ENTITY>_NOT_FOUND` code in error-codes.ts names one. */
+export type NotFoundEntity =
+  Extract<ErrorCode, `${string}_NOT_FOUND`> extends infer C
+    ? C extends `${infer E}_NOT_FOUND`
+      ? E
+      : never
+    : never;
 
 export class NotFoundError extends DomainError {
   constructor(entity: NotFoundEntity, message = `${entity.toLowerCase()} not found`) {

@@ -1,0 +1,96 @@
+// What each load does. Requests rotate over several organizations and their real members.
+export function scenarios({ sampleOrgs, token, adminOf, memberOf, spareUsers }) {
+  const reader = (path) => {
+    let i = 0;
+    return [
+      {
+        method: 'GET',
+        setupRequest: (req) => {
+          const org = sampleOrgs[i++ % sampleOrgs.length];
+          return {
+            ...req,
+            path: path(org),
+            headers: { authorization: `Bearer ${token(memberOf(org))}` },
+          };
+        },
+      },
+    ];
+  };
+  // Tokens are made once per organization: signing is the client's cost, not the server's.
+  const cache = new Map();
+  const tokenOf = (userId) => cache.get(userId) ?? cache.set(userId, token(userId)).get(userId);
+  const cachedReader = (path) => {
+    let i = 0;
+    return [
+      {
+        method: 'GET',
+        setupRequest: (req) => {
+          const org = sampleOrgs[i++ % sampleOrgs.length];
+          return {
+            ...req,
+            path: path(org),
+            headers: { authorization: `Bearer ${tokenOf(memberOf(org))}` },
+          };
+        },
+      },
+    ];
+  };
+  void reader;
+  let slot = 0;
+  return [
+    {
+      key: 'members',
+      label: 'GET /organizations/:orgId/members',
+      requests: cachedReader((o) => `/organizations/o_${o}/members`),
+    },
+    {
+      key: 'org',
+      label: 'GET /organizations/:orgId',
+      requests: cachedReader((o) => `/organizations/o_${o}`),
+    },
+    {
+      key: 'repos',
+      label: 'GET /organizations/:orgId/github/repositories',
+      requests: cachedReader((o) => `/organizations/o_${o}/github/repositories`),
+    },
+    { key: 'me', label: 'GET /users/me', requests: cachedReader(() => '/users/me') },
+    {
+      key: 'writes',
+      label: 'POST + DELETE /organizations/:orgId/members',
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req, context) => {
+            // Each connection works with its own organization and spare user, so adds never collide.
+            context.slot ??= slot++;
+            const org = sampleOrgs[context.slot % sampleOrgs.length];
+            context.org = org;
+            return {
+              ...req,
+              path: `/organizations/o_${org}/members`,
+              headers: {
+                authorization: `Bearer ${tokenOf(adminOf(org))}`,
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify({
+                userId: `spare_${(context.slot % spareUsers) + 1}`,
+                role: 'member',
+              }),
+            };
+          },
+          onResponse: (status, body, context) => {
+            context.memberId = status === 201 ? JSON.parse(body).id : undefined;
+          },
+        },
+        {
+          method: 'DELETE',
+          setupRequest: (req, context) => ({
+            ...req,
+            path: `/organizations/o_${context.org}/members/${context.memberId ?? 'missing'}`,
+            headers: { authorization: `Bearer ${tokenOf(adminOf(context.org))}` },
+          }),
+        },
+      ],
+    },
+  ];
+}
