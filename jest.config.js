@@ -42,7 +42,8 @@ module.exports = {
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // These declare only an `import` export condition, which Jest's resolver does not use.
-    '^@octokit/(auth-unauthenticated|webhooks-methods)$': '<rootDir>/node_modules/@octokit/$1/dist-node/index.js',
+    '^@octokit/(auth-unauthenticated|webhooks-methods)$':
+      '<rootDir>/node_modules/@octokit/$1/dist-node/index.js',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -3,7 +3,7 @@
 // alternately (A B A B …) and reports medians, the service/floor ratio and the service's peak RSS.
 import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -176,12 +176,7 @@ function report(results, rss) {
   process.stdout.write(`\n${text}\n`);
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const file = join(root, 'bench/results', `${new Date().toISOString().slice(0, 10)}.md`);
-  let previous = '';
-  try {
-    previous = readFileSync(file, 'utf8');
-  } catch {
-    previous = '# Benchmark results\n\n';
-  }
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\n';
   writeFileSync(file, `${previous}${text}\n`);
 }
 

@@ -1,21 +1,5 @@
 // What each load does. Requests rotate over several organizations and their real members.
 export function scenarios({ sampleOrgs, token, adminOf, memberOf, spareUsers }) {
-  const reader = (path) => {
-    let i = 0;
-    return [
-      {
-        method: 'GET',
-        setupRequest: (req) => {
-          const org = sampleOrgs[i++ % sampleOrgs.length];
-          return {
-            ...req,
-            path: path(org),
-            headers: { authorization: `Bearer ${token(memberOf(org))}` },
-          };
-        },
-      },
-    ];
-  };
   // Tokens are made once per organization: signing is the client's cost, not the server's.
   const cache = new Map();
   const tokenOf = (userId) => cache.get(userId) ?? cache.set(userId, token(userId)).get(userId);
@@ -35,7 +19,6 @@ export function scenarios({ sampleOrgs, token, adminOf, memberOf, spareUsers }) 
       },
     ];
   };
-  void reader;
   let slot = 0;
   return [
     {

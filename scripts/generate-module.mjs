@@ -53,25 +53,49 @@ const written = [
   write(`src/${n.plural}/${n.plural}.repository.ts`, t.repository),
   write(`src/${n.plural}/dto/${n.singular}.dto.ts`, t.dto),
   write(`test/e2e/${n.plural}.e2e-spec.ts`, t.test),
-  edit('src/db/schema.ts', (s) => s.replace('export const usersRelations', `${t.table}\nexport const usersRelations`) + t.tableType),
+  edit(
+    'src/db/schema.ts',
+    (s) =>
+      s.replace('export const usersRelations', `${t.table}\nexport const usersRelations`) +
+      t.tableType,
+  ),
   edit('src/common/errors/error-codes.ts', (s) =>
-    s.replace('  REPOSITORY_NOT_FOUND: 404,\n', `  REPOSITORY_NOT_FOUND: 404,\n  ${n.ENTITY}_NOT_FOUND: 404,\n`),
+    s.replace(
+      '  REPOSITORY_NOT_FOUND: 404,\n',
+      `  REPOSITORY_NOT_FOUND: 404,\n  ${n.ENTITY}_NOT_FOUND: 404,\n`,
+    ),
   ),
   edit('src/app.module.ts', (s) =>
     s
-      .replace(/(export const FEATURE_MODULES: Type\[\] = \[\n(?:.*\n)*?)(\];)/, `$1  ${n.Plural}Module,\n$2`)
-      .replace("import { UsersModule }", `import { ${n.Plural}Module } from './${n.plural}/${n.plural}.module';\nimport { UsersModule }`),
+      .replace(
+        /(export const FEATURE_MODULES: Type\[\] = \[\n(?:.*\n)*?)(\];)/,
+        `$1  ${n.Plural}Module,\n$2`,
+      )
+      .replace(
+        'import { UsersModule }',
+        `import { ${n.Plural}Module } from './${n.plural}/${n.plural}.module';\nimport { UsersModule }`,
+      ),
   ),
   edit('test/e2e/authorization-matrix.e2e-spec.ts', (s) =>
-    s.replace('  // Webhooks authenticate by signature', `${t.matrixRows}  // Webhooks authenticate by signature`),
+    s.replace(
+      '  // Webhooks authenticate by signature',
+      `${t.matrixRows}  // Webhooks authenticate by signature`,
+    ),
   ),
 ];
 
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const run = (cmd, args) =>
+  execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 run(join(root, 'node_modules/.bin/prettier'), ['--write', ...written]);
 run(join(root, 'node_modules/.bin/drizzle-kit'), ['generate', '--name', `add_${n.table}`]);
 run(process.execPath, [join(root, 'scripts/generate-metadata.mjs')]);
 process.stdout.write(
-  [`Created the ${n.plural} module:`, ...written.map((f) => `  ${f}`), '  drizzle/<n>_add_' + n.table + '.sql', '',
-    `Next: npm test -- test/e2e/${n.plural}`, ''].join('\n'),
+  [
+    `Created the ${n.plural} module:`,
+    ...written.map((f) => `  ${f}`),
+    '  drizzle/<n>_add_' + n.table + '.sql',
+    '',
+    `Next: npm test -- test/e2e/${n.plural}`,
+    '',
+  ].join('\n'),
 );
