@@ -9,13 +9,16 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { adminOf, memberOf, seedBench, SPARE_USERS } from './seed.mjs';
+import { explainAll } from './explain.mjs';
 import { scenarios } from './scenarios.mjs';
 import { signToken } from './tokens.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, arg, i, all) => {
-    if (arg.startsWith('--')) pairs.push([arg.slice(2), all[i + 1]]);
+    const next = all[i + 1];
+    if (arg.startsWith('--'))
+      pairs.push([arg.slice(2), next && !next.startsWith('--') ? next : true]);
     return pairs;
   }, []),
 );
@@ -92,6 +95,8 @@ async function main() {
     const client = new pg.Client({ connectionString: dbUrl });
     await client.connect();
     await seedBench(client, orgs);
+    const middle = Math.ceil(orgs / 2);
+    const plans = await explainAll(client, `o_${middle}`, memberOf(middle));
     await client.end();
     process.stdout.write(
       `seeded ${orgs} organizations in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s\n`,
@@ -152,13 +157,13 @@ async function main() {
     const rss = peakRssMb(service.pid);
     service.kill('SIGTERM');
     floor.kill('SIGTERM');
-    report(results, rss);
+    report(results, rss, plans);
   } finally {
     await admin(`drop database if exists "${dbName}" with (force)`);
   }
 }
 
-function report(results, rss) {
+function report(results, rss, plans) {
   const rows = results.map(
     ({ scenario, service: s, floor: f }) =>
       `| ${scenario.label} | ${s.rps.toFixed(0)} | ${f.rps.toFixed(0)} | ${(s.rps / f.rps).toFixed(2)} | ${s.p50} / ${f.p50} | ${s.p99} / ${f.p99} | ${(s.p99 / Math.max(f.p99, 1)).toFixed(2)} | ${s.errors}/${f.errors} |`,
@@ -172,6 +177,9 @@ function report(results, rss) {
     '',
     `Service peak RSS under load: ${rss.toFixed(0)} MB`,
     '',
+    ...(args.explain
+      ? ['<details><summary>EXPLAIN ANALYZE</summary>', '', plans, '', '</details>', '']
+      : []),
   ].join('\n');
   process.stdout.write(`\n${text}\n`);
   mkdirSync(join(root, 'bench/results'), { recursive: true });
