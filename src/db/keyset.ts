@@ -15,6 +15,11 @@ export function afterCursor(table: Ordered, cursor?: Cursor): SQL | undefined {
     : undefined;
 }
 
+/** `afterCursor` for a ReusableQuery: the cursor arrives as placeholders afterCreatedAt, afterId. */
+export function afterPlaceholders(table: Ordered): SQL {
+  return sql`(${table.createdAt}, ${table.id}) > (${sql.placeholder('afterCreatedAt')}::timestamptz, ${sql.placeholder('afterId')})`;
+}
+
 export function listOrder(table: Ordered): SQL[] {
   return [asc(table.createdAt), asc(table.id)];
 }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { aliasedTable, and, count, eq, ne, sql } from 'drizzle-orm';
+import { aliasedTable, and, count, eq, ne, SQL, sql } from 'drizzle-orm';
 import type { OrgRole } from '../common/auth/principal';
 import type { Cursor } from '../common/pagination/cursor';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import { afterCursor, listOrder } from '../db/keyset';
+import type { Database } from '../db/database';
+import { afterPlaceholders, listOrder } from '../db/keyset';
+import { ReusableQuery } from '../db/reusable-query';
 import { organizationMembers, organizations, users } from '../db/schema';
 
 export interface MemberWithUser {
@@ -36,6 +38,26 @@ const memberColumns = {
 /** Active members of active users: a deleted user's membership is invisible and powerless. */
 const activeMember = and(eq(organizationMembers.deleted, false), eq(users.deleted, false));
 
+// The members list is the busiest read, so both its shapes are built once.
+const membersPage = (db: Database, after?: SQL) =>
+  db
+    .select(memberColumns)
+    .from(organizationMembers)
+    .leftJoin(users, eq(organizationMembers.userId, users.id))
+    .where(
+      and(
+        eq(organizationMembers.organizationId, sql.placeholder('organizationId')),
+        activeMember,
+        after,
+      ),
+    )
+    .orderBy(...listOrder(organizationMembers))
+    .limit(sql.placeholder('limit'));
+const membersQuery = new ReusableQuery('members_page', (db) => membersPage(db));
+const membersAfterCursorQuery = new ReusableQuery('members_page_after', (db) =>
+  membersPage(db, afterPlaceholders(organizationMembers)),
+);
+
 @Injectable()
 export class MembershipsRepository {
   constructor(private readonly txHost: TransactionHost<DrizzleAdapter>) {}
@@ -46,19 +68,14 @@ export class MembershipsRepository {
 
   /** The seed's left join of members and users, deleted users left out, in (createdAt, id) order. */
   async list(organizationId: string, limit: number, cursor?: Cursor): Promise<MemberWithUser[]> {
-    const rows = await this.db
-      .select(memberColumns)
-      .from(organizationMembers)
-      .leftJoin(users, eq(organizationMembers.userId, users.id))
-      .where(
-        and(
-          eq(organizationMembers.organizationId, organizationId),
-          activeMember,
-          afterCursor(organizationMembers, cursor),
-        ),
-      )
-      .orderBy(...listOrder(organizationMembers))
-      .limit(limit + 1);
+    const rows = cursor
+      ? await membersAfterCursorQuery.run(this.db, {
+          organizationId,
+          limit: limit + 1,
+          afterCreatedAt: cursor.createdAt.toISOString(),
+          afterId: cursor.id,
+        })
+      : await membersQuery.run(this.db, { organizationId, limit: limit + 1 });
     return rows as MemberWithUser[];
   }
 

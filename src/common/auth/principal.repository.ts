@@ -1,9 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { organizationMembers, organizations, users } from '../../db/schema';
+import { ReusableQuery } from '../../db/reusable-query';
 import type { DrizzleAdapter } from '../transaction/transaction-host';
 import type { OrgRole, Principal } from './principal';
+
+const activeUser = and(eq(users.id, sql.placeholder('userId')), eq(users.deleted, false));
+
+// Every authenticated request runs one of these two, so they are built once.
+const userQuery = new ReusableQuery('principal_user', (db) =>
+  db.select().from(users).where(activeUser).limit(1),
+);
+
+const userInOrganizationQuery = new ReusableQuery('principal_user_in_organization', (db) =>
+  db
+    .select({
+      user: users,
+      organization: organizations,
+      memberId: organizationMembers.id,
+      role: organizationMembers.role,
+    })
+    .from(users)
+    .leftJoin(organizations, eq(organizations.id, sql.placeholder('organizationId')))
+    .leftJoin(
+      organizationMembers,
+      and(
+        eq(organizationMembers.organizationId, organizations.id),
+        eq(organizationMembers.userId, users.id),
+        eq(organizationMembers.deleted, false),
+      ),
+    )
+    .where(activeUser)
+    .limit(1),
+);
 
 /**
  * Loads the caller in one round trip: the active user and, when the route names an
@@ -14,30 +44,11 @@ export class PrincipalRepository {
   constructor(private readonly txHost: TransactionHost<DrizzleAdapter>) {}
 
   async load(userId: string, organizationId?: string): Promise<Principal | undefined> {
-    const activeUser = and(eq(users.id, userId), eq(users.deleted, false));
     if (organizationId === undefined) {
-      const [user] = await this.txHost.tx.select().from(users).where(activeUser).limit(1);
+      const [user] = await userQuery.run(this.txHost.tx, { userId });
       return user ? { user } : undefined;
     }
-    const [row] = await this.txHost.tx
-      .select({
-        user: users,
-        organization: organizations,
-        memberId: organizationMembers.id,
-        role: organizationMembers.role,
-      })
-      .from(users)
-      .leftJoin(organizations, eq(organizations.id, organizationId))
-      .leftJoin(
-        organizationMembers,
-        and(
-          eq(organizationMembers.organizationId, organizations.id),
-          eq(organizationMembers.userId, users.id),
-          eq(organizationMembers.deleted, false),
-        ),
-      )
-      .where(activeUser)
-      .limit(1);
+    const [row] = await userInOrganizationQuery.run(this.txHost.tx, { userId, organizationId });
     if (!row) return undefined;
     return {
       user: row.user,
