@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, getTableColumns, ilike, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, ilike, inArray, notInArray, SQL, sql } from 'drizzle-orm';
 import type { Cursor } from '../common/pagination/cursor';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import { afterCursor, listOrder } from '../db/keyset';
+import type { Database } from '../db/database';
+import { afterCursor, afterPlaceholders, listOrder } from '../db/keyset';
+import { ReusableQuery } from '../db/reusable-query';
 import {
   GithubInstallationRepository,
   githubInstallationRepositories as repos,
@@ -18,6 +20,26 @@ export interface RepositoryRef {
 
 /** `%` and `_` typed by a user are literal characters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const repositoriesPage = (db: Database, ofOrganization: SQL, narrowed?: SQL) =>
+  db
+    .select(getTableColumns(repos))
+    .from(repos)
+    .innerJoin(installations, eq(repos.installationId, installations.id))
+    .where(
+      and(ofOrganization, eq(installations.deleted, false), eq(repos.deleted, false), narrowed),
+    )
+    .orderBy(...listOrder(repos));
+const ofPlaceholderOrganization = () =>
+  eq(installations.organizationId, sql.placeholder('organizationId'));
+const repositoriesQuery = new ReusableQuery('repositories_page', (db) =>
+  repositoriesPage(db, ofPlaceholderOrganization()).limit(sql.placeholder('limit')),
+);
+const repositoriesAfterCursorQuery = new ReusableQuery('repositories_page_after', (db) =>
+  repositoriesPage(db, ofPlaceholderOrganization(), afterPlaceholders(repos)).limit(
+    sql.placeholder('limit'),
+  ),
+);
 
 @Injectable()
 export class GithubRepositoriesRepository {
@@ -34,21 +56,29 @@ export class GithubRepositoriesRepository {
     cursor?: Cursor,
     q?: string,
   ): Promise<GithubInstallationRepository[]> {
-    return this.db
-      .select(getTableColumns(repos))
-      .from(repos)
-      .innerJoin(installations, eq(repos.installationId, installations.id))
-      .where(
-        and(
-          eq(installations.organizationId, organizationId),
-          eq(installations.deleted, false),
-          eq(repos.deleted, false),
-          q ? ilike(repos.name, likePattern(q)) : undefined,
-          afterCursor(repos, cursor),
-        ),
-      )
-      .orderBy(...listOrder(repos))
-      .limit(limit + 1);
+    if (q) return this.search(organizationId, limit, q, cursor);
+    const page = { organizationId, limit: limit + 1 };
+    return cursor
+      ? repositoriesAfterCursorQuery.run(this.db, {
+          ...page,
+          afterCreatedAt: cursor.createdAt.toISOString(),
+          afterId: cursor.id,
+        })
+      : repositoriesQuery.run(this.db, page);
+  }
+
+  /** The list narrowed to names containing q: rarer, so built on each call. */
+  private search(
+    organizationId: string,
+    limit: number,
+    q: string,
+    cursor?: Cursor,
+  ): Promise<GithubInstallationRepository[]> {
+    return repositoriesPage(
+      this.db,
+      eq(installations.organizationId, organizationId),
+      and(ilike(repos.name, likePattern(q)), afterCursor(repos, cursor)),
+    ).limit(limit + 1);
   }
 
   /** The seed's conditional check: the repository only if it belongs to this organization. */

@@ -58,6 +58,27 @@ const membersAfterCursorQuery = new ReusableQuery('members_page_after', (db) =>
   membersPage(db, afterPlaceholders(organizationMembers)),
 );
 
+// Every GET /users/me runs this.
+const organizationsOfQuery = new ReusableQuery('organizations_of_user', (db) =>
+  db
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      plan: organizations.plan,
+      role: sql<OrgRole>`${organizationMembers.role}`,
+    })
+    .from(organizationMembers)
+    .innerJoin(organizations, eq(organizationMembers.organizationId, organizations.id))
+    .where(
+      and(
+        eq(organizationMembers.userId, sql.placeholder('userId')),
+        eq(organizationMembers.deleted, false),
+        eq(organizations.deleted, false),
+      ),
+    )
+    .orderBy(...listOrder(organizationMembers)),
+);
+
 @Injectable()
 export class MembershipsRepository {
   constructor(private readonly txHost: TransactionHost<DrizzleAdapter>) {}
@@ -178,23 +199,7 @@ export class MembershipsRepository {
 
   /** The active organizations a user belongs to, with their role, oldest membership first. */
   organizationsOf(userId: string) {
-    return this.db
-      .select({
-        id: organizations.id,
-        name: organizations.name,
-        plan: organizations.plan,
-        role: sql<OrgRole>`${organizationMembers.role}`,
-      })
-      .from(organizationMembers)
-      .innerJoin(organizations, eq(organizationMembers.organizationId, organizations.id))
-      .where(
-        and(
-          eq(organizationMembers.userId, userId),
-          eq(organizationMembers.deleted, false),
-          eq(organizations.deleted, false),
-        ),
-      )
-      .orderBy(...listOrder(organizationMembers));
+    return organizationsOfQuery.run(this.db, { userId });
   }
 
   /** True when both users are active members of one active organization. */
