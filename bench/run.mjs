@@ -41,8 +41,8 @@ async function admin(sql) {
   }
 }
 
-async function start(script, port, env) {
-  const child = spawn(process.execPath, [script], {
+async function start(script, port, env, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
     cwd: root,
     env: { PATH: process.env.PATH, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -115,7 +115,8 @@ async function main() {
       RATE_LIMIT_PER_MINUTE: '0',
       DB_POOL_MAX: process.env.DB_POOL_MAX ?? '5',
     };
-    const service = await start('dist/main.js', 3101, env);
+    // The heap cap of npm run start:prod and the Dockerfile.
+    const service = await start('dist/main.js', 3101, env, ['--max-old-space-size=192']);
     const floor = await start('bench/floor.mjs', 3102, env);
     const sampleOrgs = Array.from({ length: 16 }, (_, i) => 1 + Math.floor((i * orgs) / 16));
     const token = (userId) => signToken(userId, keys.privateKey);

@@ -53,10 +53,11 @@ describe('error responses', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sets security headers and no X-Powered-By', async () => {
+  it('sets security headers, and no X-Powered-By or ETag', async () => {
     const res = await request(t.server).get('/health');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers.etag).toBeUndefined();
   });
 });
 
