@@ -19,7 +19,12 @@ export function scenarios({ sampleOrgs, token, adminOf, memberOf, spareUsers }) 
       },
     ];
   };
-  let slot = 0;
+  // (organization, spare user) pairs not currently members. autocannon clears a connection's
+  // context each time it starts the list of requests over, so a pair is taken for each add and
+  // given back once its removal succeeded; a pair whose add or removal failed is not reused.
+  const free = sampleOrgs.flatMap((org) =>
+    Array.from({ length: spareUsers }, (_, i) => ({ org, userId: `spare_${i + 1}` })),
+  );
   return [
     {
       key: 'members',
@@ -44,21 +49,15 @@ export function scenarios({ sampleOrgs, token, adminOf, memberOf, spareUsers }) 
         {
           method: 'POST',
           setupRequest: (req, context) => {
-            // Each connection works with its own organization and spare user, so adds never collide.
-            context.slot ??= slot++;
-            const org = sampleOrgs[context.slot % sampleOrgs.length];
-            context.org = org;
+            context.pair = free.shift();
             return {
               ...req,
-              path: `/organizations/o_${org}/members`,
+              path: `/organizations/o_${context.pair.org}/members`,
               headers: {
-                authorization: `Bearer ${tokenOf(adminOf(org))}`,
+                authorization: `Bearer ${tokenOf(adminOf(context.pair.org))}`,
                 'content-type': 'application/json',
               },
-              body: JSON.stringify({
-                userId: `spare_${(context.slot % spareUsers) + 1}`,
-                role: 'member',
-              }),
+              body: JSON.stringify({ userId: context.pair.userId, role: 'member' }),
             };
           },
           onResponse: (status, body, context) => {
@@ -69,9 +68,12 @@ export function scenarios({ sampleOrgs, token, adminOf, memberOf, spareUsers }) 
           method: 'DELETE',
           setupRequest: (req, context) => ({
             ...req,
-            path: `/organizations/o_${context.org}/members/${context.memberId ?? 'missing'}`,
-            headers: { authorization: `Bearer ${tokenOf(adminOf(context.org))}` },
+            path: `/organizations/o_${context.pair.org}/members/${context.memberId ?? 'missing'}`,
+            headers: { authorization: `Bearer ${tokenOf(adminOf(context.pair.org))}` },
           }),
+          onResponse: (status, _body, context) => {
+            if (status === 204) free.push(context.pair);
+          },
         },
       ],
     },
