@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import request from 'supertest';
-import { bearer } from '../support/auth';
+import { bearer, tokenFor } from '../support/auth';
 import { makeUser } from '../support/factories';
 import { ProbeModule } from '../support/probe.module';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -75,5 +75,37 @@ describe('rate limiting shared through Redis', () => {
     const statuses = [];
     for (const t of [a, b, a, b, a, b]) statuses.push((await hit(t)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+});
+
+describe('rate limiting of failed authentication', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('spends missing, forged and expired tokens from the IP budget, then answers 429; signed-in users keep their own', async () => {
+    const user = await makeUser(t.db);
+    const me = (authorization?: string) => {
+      const req = request(t.server).get('/users/me');
+      return authorization ? req.set('Authorization', authorization) : req;
+    };
+    const expired = tokenFor(user.id, { exp: Math.floor(Date.now() / 1000) - 60 });
+    const statuses = [
+      (await me()).status,
+      (await me('Bearer not.a.token')).status,
+      (await me(`Bearer ${expired}`)).status,
+    ];
+    expect(statuses).toEqual([401, 401, 401]);
+    const limited = await me('Bearer not.a.token');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({
+      error: 'RATE_LIMITED',
+      message: 'Too many requests; slow down',
+    });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await me(bearer(user.id))).status).toBe(200);
   });
 });

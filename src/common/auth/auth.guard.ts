@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError, UnauthenticatedError } from '../errors/domain-error';
 import { isBoundedId } from '../ids/path-id';
+import { FailedAuthenticationBudget } from '../rate-limit/failed-authentication.budget';
 import { PrincipalRepository } from './principal.repository';
 import { IS_PUBLIC } from './public.decorator';
 import { TokenVerifier } from './token-verifier';
@@ -19,6 +20,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly principals: PrincipalRepository,
+    private readonly failedAuthentications: FailedAuthenticationBudget,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,8 +31,11 @@ export class AuthGuard implements CanActivate {
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<Request>();
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) throw new UnauthenticatedError();
-    const session = await this.verifier.verify(token);
+    const session = token ? await this.verifier.verify(token).catch(() => undefined) : undefined;
+    if (!session) {
+      await this.failedAuthentications.spend(request);
+      throw new UnauthenticatedError();
+    }
     const orgId = request.params?.orgId;
     const principal = await this.principals.load(
       session.userId,

@@ -53,6 +53,12 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
+export class RateLimitedError extends DomainError {
+  constructor() {
+    super('RATE_LIMITED', 'Too many requests; slow down');
+  }
+}
+
 export class DatabaseUnavailableError extends DomainError {
   constructor(details?: ErrorDetail[]) {
     super('DATABASE_UNAVAILABLE', 'The database is not reachable; try again shortly', details);

@@ -1,30 +1,34 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { RATE_LIMIT_REDIS, RateLimitRedisModule } from './rate-limit-redis.module';
+import { FailedAuthenticationBudget } from './failed-authentication.budget';
+import { RATE_LIMIT_TTL_MS, rateLimitKey } from './rate-limit.keys';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
  * RATE_LIMIT_PER_MINUTE requests per minute per caller; 429 RATE_LIMITED with Retry-After.
  * Imported after the AuthModule so its guard runs after authentication and counts per user.
+ * Global so the AuthGuard can spend failed authentications without changing that order.
  */
+@Global()
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
       imports: [RateLimitRedisModule],
       inject: [AppConfig, RATE_LIMIT_REDIS],
       useFactory: (config: AppConfig, redis: Redis | null) => ({
-        throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+        throttlers: [{ name: 'default', ttl: RATE_LIMIT_TTL_MS, limit: config.rateLimitPerMinute }],
         skipIf: () => config.rateLimitPerMinute === 0,
-        // One budget per caller across all routes (the default key is per route).
-        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+        generateKey: (_context, tracker) => rateLimitKey(tracker),
         storage: redis ? new RedisThrottlerStorage(redis) : undefined,
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, FailedAuthenticationBudget],
+  exports: [FailedAuthenticationBudget],
 })
 export class RateLimitModule {}
