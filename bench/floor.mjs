@@ -221,8 +221,15 @@ async function handle(req, res) {
   }
 }
 
-createServer((req, res) => {
+const route = (req, res) => {
   // The load balancer's view of the floor: alive, no database involved.
   if (req.url === '/health') return send(res, 200, { status: 'ok' });
   void handle(req, res);
-}).listen(Number(process.env.PORT), '127.0.0.1');
+};
+
+// --floor express: the same handler behind a bare Express app, to price Express alone.
+const server =
+  process.env.FLOOR_FRAMEWORK === 'express'
+    ? createServer((await import('express')).default().use(route))
+    : createServer(route);
+server.listen(Number(process.env.PORT), '127.0.0.1');

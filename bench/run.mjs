@@ -117,7 +117,10 @@ async function main() {
     };
     // The heap cap of npm run start:prod and the Dockerfile.
     const service = await start('dist/main.js', 3101, env, ['--max-old-space-size=192']);
-    const floor = await start('bench/floor.mjs', 3102, env);
+    const floor = await start('bench/floor.mjs', 3102, {
+      ...env,
+      FLOOR_FRAMEWORK: args.floor === 'express' ? 'express' : 'node',
+    });
     const sampleOrgs = Array.from({ length: 16 }, (_, i) => 1 + Math.floor((i * orgs) / 16));
     const token = (userId) => signToken(userId, keys.privateKey);
     const plan = scenarios({
@@ -170,7 +173,7 @@ function report(results, rss, plans) {
       `| ${scenario.label} | ${s.rps.toFixed(0)} | ${f.rps.toFixed(0)} | ${(s.rps / f.rps).toFixed(2)} | ${s.p50} / ${f.p50} | ${s.p99} / ${f.p99} | ${(s.p99 / Math.max(f.p99, 1)).toFixed(2)} | ${s.errors}/${f.errors} |`,
   );
   const text = [
-    `## ${new Date().toISOString()}: ${orgs} organizations, ${connections} connections, ${rounds} × ${duration} s per side (medians)`,
+    `## ${new Date().toISOString()}: ${orgs} organizations, ${connections} connections, ${rounds} × ${duration} s per side (medians), floor on ${args.floor === 'express' ? 'Express' : 'node:http'}`,
     '',
     '| endpoint | service req/s | floor req/s | ratio | p50 ms service / floor | p99 ms service / floor | p99 ratio | non-2xx service/floor |',
     '|---|---|---|---|---|---|---|---|',
