@@ -32,10 +32,10 @@ const repositoriesPage = (db: Database, ofOrganization: SQL, narrowed?: SQL) =>
     .orderBy(...listOrder(repos));
 const ofPlaceholderOrganization = () =>
   eq(installations.organizationId, sql.placeholder('organizationId'));
-const repositoriesQuery = new ReusableQuery('repositories_page', (db) =>
+const repositoriesQuery = new ReusableQuery((db) =>
   repositoriesPage(db, ofPlaceholderOrganization()).limit(sql.placeholder('limit')),
 );
-const repositoriesAfterCursorQuery = new ReusableQuery('repositories_page_after', (db) =>
+const repositoriesAfterCursorQuery = new ReusableQuery((db) =>
   repositoriesPage(db, ofPlaceholderOrganization(), afterPlaceholders(repos)).limit(
     sql.placeholder('limit'),
   ),

@@ -53,13 +53,13 @@ const membersPage = (db: Database, after?: SQL) =>
     )
     .orderBy(...listOrder(organizationMembers))
     .limit(sql.placeholder('limit'));
-const membersQuery = new ReusableQuery('members_page', (db) => membersPage(db));
-const membersAfterCursorQuery = new ReusableQuery('members_page_after', (db) =>
+const membersQuery = new ReusableQuery((db) => membersPage(db));
+const membersAfterCursorQuery = new ReusableQuery((db) =>
   membersPage(db, afterPlaceholders(organizationMembers)),
 );
 
 // Every GET /users/me runs this.
-const organizationsOfQuery = new ReusableQuery('organizations_of_user', (db) =>
+const organizationsOfQuery = new ReusableQuery((db) =>
   db
     .select({
       id: organizations.id,

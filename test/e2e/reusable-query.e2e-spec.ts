@@ -5,7 +5,7 @@ import { users } from '../../src/db/schema';
 import { makeUser } from '../support/factories';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const emailOf = new ReusableQuery('test_email_of', (db) =>
+const emailOf = new ReusableQuery((db) =>
   db
     .select({ email: users.email })
     .from(users)
@@ -51,9 +51,11 @@ describe('ReusableQuery', () => {
     expect(await emailOf.run(db, { id: 'user_a' })).toEqual([{ email: 'a@example.com' }]);
   });
 
-  it('refuses a second query under a name already taken', () => {
-    expect(() => new ReusableQuery('test_email_of', (d) => d.select().from(users))).toThrow(
-      'ReusableQuery test_email_of is defined twice',
-    );
+  it('leaves no prepared statement on the server (PgBouncer in transaction pooling keeps none)', async () => {
+    const left = await db.transaction(async (tx) => {
+      await emailOf.run(tx, { id: 'user_a' });
+      return tx.execute(sql`select count(*)::int as n from pg_prepared_statements`);
+    });
+    expect(left.rows).toEqual([{ n: 0 }]);
   });
 });
