@@ -9,9 +9,7 @@ import type { OrgRole, Principal } from './principal';
 const activeUser = and(eq(users.id, sql.placeholder('userId')), eq(users.deleted, false));
 
 // Every authenticated request runs one of these two, so they are built once.
-const userQuery = new ReusableQuery((db) =>
-  db.select().from(users).where(activeUser).limit(1),
-);
+const userQuery = new ReusableQuery((db) => db.select().from(users).where(activeUser).limit(1));
 
 const userInOrganizationQuery = new ReusableQuery((db) =>
   db
