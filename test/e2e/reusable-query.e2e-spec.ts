@@ -56,6 +56,6 @@ describe('ReusableQuery', () => {
       await emailOf.run(tx, { id: 'user_a' });
       return tx.execute(sql`select count(*)::int as n from pg_prepared_statements`);
     });
-    expect(left.rows).toEqual([{ n: 0 }]);
+    expect((left as { rows: { n: number }[] }).rows).toEqual([{ n: 0 }]);
   });
 });
