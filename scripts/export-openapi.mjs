@@ -19,4 +19,5 @@ await loadOpenApiMetadata();
 const document = buildOpenApiDocument(app);
 writeFileSync(join(root, 'openapi.json'), `${JSON.stringify(document, null, 2)}\n`);
 await app.close();
-process.stdout.write('openapi.json written\n');
+// stderr: commands like `TOKEN=$(npm run --silent token -- …)` read stdout.
+process.stderr.write('openapi.json written\n');

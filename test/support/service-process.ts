@@ -38,10 +38,11 @@ export class ServiceProcess {
     );
   }
 
-  static async start(env: Record<string, string>): Promise<ServiceProcess> {
+  /** `env` overrides the defaults below; a variable set to undefined is left out. */
+  static async start(env: Record<string, string | undefined>): Promise<ServiceProcess> {
     const child = spawn(process.execPath, ['dist/main'], {
       cwd: ROOT,
-      env: {
+      env: withoutUndefined({
         PATH: process.env.PATH,
         NODE_ENV: 'test',
         PORT: '0',
@@ -49,7 +50,7 @@ export class ServiceProcess {
         RATE_LIMIT_PER_MINUTE: '0',
         CLERK_JWT_KEY: testPublicKey(),
         ...env,
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child);
@@ -78,3 +79,6 @@ export class ServiceProcess {
     return this.exited;
   }
 }
+
+const withoutUndefined = (env: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
