@@ -15,9 +15,13 @@ export function afterCursor(table: Ordered, cursor?: Cursor): SQL | undefined {
     : undefined;
 }
 
-/** `afterCursor` for a ReusableQuery: the cursor arrives as placeholders afterCreatedAt, afterId. */
+/** `afterCursor` for a ReusableQuery; `afterValues(cursor)` fills its placeholders. */
 export function afterPlaceholders(table: Ordered): SQL {
   return sql`(${table.createdAt}, ${table.id}) > (${sql.placeholder('afterCreatedAt')}::timestamptz, ${sql.placeholder('afterId')})`;
+}
+
+export function afterValues(cursor: Cursor): { afterCreatedAt: string; afterId: string } {
+  return { afterCreatedAt: cursor.createdAt.toISOString(), afterId: cursor.id };
 }
 
 export function listOrder(table: Ordered): SQL[] {

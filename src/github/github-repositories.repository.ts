@@ -4,7 +4,7 @@ import { and, eq, getTableColumns, ilike, inArray, notInArray, SQL, sql } from '
 import type { Cursor } from '../common/pagination/cursor';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { Database } from '../db/database';
-import { afterCursor, afterPlaceholders, listOrder } from '../db/keyset';
+import { afterCursor, afterPlaceholders, afterValues, listOrder } from '../db/keyset';
 import { ReusableQuery } from '../db/reusable-query';
 import {
   GithubInstallationRepository,
@@ -59,11 +59,7 @@ export class GithubRepositoriesRepository {
     if (q) return this.search(organizationId, limit, q, cursor);
     const page = { organizationId, limit: limit + 1 };
     return cursor
-      ? repositoriesAfterCursorQuery.run(this.db, {
-          ...page,
-          afterCreatedAt: cursor.createdAt.toISOString(),
-          afterId: cursor.id,
-        })
+      ? repositoriesAfterCursorQuery.run(this.db, { ...page, ...afterValues(cursor) })
       : repositoriesQuery.run(this.db, page);
   }
 

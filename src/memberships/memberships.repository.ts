@@ -5,7 +5,7 @@ import type { OrgRole } from '../common/auth/principal';
 import type { Cursor } from '../common/pagination/cursor';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { Database } from '../db/database';
-import { afterPlaceholders, listOrder } from '../db/keyset';
+import { afterPlaceholders, afterValues, listOrder } from '../db/keyset';
 import { ReusableQuery } from '../db/reusable-query';
 import { organizationMembers, organizations, users } from '../db/schema';
 
@@ -89,14 +89,10 @@ export class MembershipsRepository {
 
   /** The seed's left join of members and users, deleted users left out, in (createdAt, id) order. */
   async list(organizationId: string, limit: number, cursor?: Cursor): Promise<MemberWithUser[]> {
+    const page = { organizationId, limit: limit + 1 };
     const rows = cursor
-      ? await membersAfterCursorQuery.run(this.db, {
-          organizationId,
-          limit: limit + 1,
-          afterCreatedAt: cursor.createdAt.toISOString(),
-          afterId: cursor.id,
-        })
-      : await membersQuery.run(this.db, { organizationId, limit: limit + 1 });
+      ? await membersAfterCursorQuery.run(this.db, { ...page, ...afterValues(cursor) })
+      : await membersQuery.run(this.db, page);
     return rows as MemberWithUser[];
   }
 

@@ -3,7 +3,12 @@ import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import { RateLimitedError } from '../errors/domain-error';
-import { anonymousTracker, RATE_LIMIT_TTL_MS, rateLimitKey } from './rate-limit.keys';
+import {
+  anonymousTracker,
+  RATE_LIMIT_TTL_MS,
+  rateLimitKey,
+  THROTTLER_NAME,
+} from './rate-limit.keys';
 
 /**
  * Requests that fail authentication never reach the RateLimitGuard (it runs after the AuthGuard,
@@ -30,7 +35,7 @@ export class FailedAuthenticationBudget {
       RATE_LIMIT_TTL_MS,
       this.limit,
       RATE_LIMIT_TTL_MS,
-      'default',
+      THROTTLER_NAME,
     );
     if (!isBlocked) return;
     request.res?.setHeader('Retry-After', timeToBlockExpire);

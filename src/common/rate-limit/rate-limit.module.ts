@@ -5,7 +5,7 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { RATE_LIMIT_REDIS, RateLimitRedisModule } from './rate-limit-redis.module';
 import { FailedAuthenticationBudget } from './failed-authentication.budget';
-import { RATE_LIMIT_TTL_MS, rateLimitKey } from './rate-limit.keys';
+import { RATE_LIMIT_TTL_MS, rateLimitKey, THROTTLER_NAME } from './rate-limit.keys';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -21,7 +21,9 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
       imports: [RateLimitRedisModule],
       inject: [AppConfig, RATE_LIMIT_REDIS],
       useFactory: (config: AppConfig, redis: Redis | null) => ({
-        throttlers: [{ name: 'default', ttl: RATE_LIMIT_TTL_MS, limit: config.rateLimitPerMinute }],
+        throttlers: [
+          { name: THROTTLER_NAME, ttl: RATE_LIMIT_TTL_MS, limit: config.rateLimitPerMinute },
+        ],
         skipIf: () => config.rateLimitPerMinute === 0,
         generateKey: (_context, tracker) => rateLimitKey(tracker),
         storage: redis ? new RedisThrottlerStorage(redis) : undefined,
