@@ -1,4 +1,4 @@
-// Writes openapi.json from the compiled app (run after `npm run build`). Committed, so clients
+// Writes openapi.json from the compiled app (`npm run openapi` builds first). Committed, so clients
 // can be generated without running the service; CI fails when it is stale.
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';

@@ -1,34 +1,110 @@
-import { asc, eq, SQL, sql } from 'drizzle-orm';
+import { asc, desc, eq, Placeholder, SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { Cursor } from '../common/pagination/cursor';
+import { CursorValueKind, decodeCursor, encodeCursor } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 
-interface Ordered {
-  createdAt: PgColumn;
-  id: PgColumn;
-  deleted: PgColumn;
+/** One column of a sort key: where it is in SQL, where it is in a row, how its cursor value looks. */
+export interface KeyPart {
+  column: PgColumn;
+  /** The row property holding the column's value. */
+  field: string;
+  kind: CursorValueKind;
 }
 
-/** Rows after the cursor in (createdAt, id) order: a row comparison that the indexes serve. */
-export function afterCursor(table: Ordered, cursor?: Cursor): SQL | undefined {
-  return cursor
-    ? sql`(${table.createdAt}, ${table.id}) > (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id})`
-    : undefined;
-}
+type Direction = 'oldestFirst' | 'newestFirst';
 
-/** `afterCursor` for a ReusableQuery; `afterValues(cursor)` fills its placeholders. */
-export function afterPlaceholders(table: Ordered): SQL {
-  return sql`(${table.createdAt}, ${table.id}) > (${sql.placeholder('afterCreatedAt')}::timestamptz, ${sql.placeholder('afterId')})`;
-}
+/**
+ * Keyset pagination over a unique sort key, oldest or newest first. A page asks for rows after
+ * the cursor with one row comparison (served by an index on the key), fetches `limit + 1` rows
+ * and keeps the extra one only to know whether a next page exists:
+ *
+ *   const rows = await db.select().from(t)
+ *     .where(and(filters, keyset.after(request.cursor)))
+ *     .orderBy(...keyset.orderBy)
+ *     .limit(request.limit + 1);
+ *   return keyset.page(rows, request);
+ */
+export class Keyset {
+  readonly orderBy: SQL[];
 
-export function afterValues(cursor: Cursor): { afterCreatedAt: string; afterId: string } {
-  return { afterCreatedAt: cursor.createdAt.toISOString(), afterId: cursor.id };
-}
+  constructor(
+    private readonly parts: readonly KeyPart[],
+    private readonly direction: Direction,
+  ) {
+    const by = direction === 'oldestFirst' ? asc : desc;
+    this.orderBy = parts.map((part) => by(part.column));
+  }
 
-export function listOrder(table: Ordered): SQL[] {
-  return [asc(table.createdAt), asc(table.id)];
+  /** (createdAt, id): the order of every list of rows that carry both. */
+  static byCreatedAt(table: { createdAt: PgColumn; id: PgColumn }, direction: Direction): Keyset {
+    return new Keyset(
+      [
+        { column: table.createdAt, field: 'createdAt', kind: 'timestamp' },
+        { column: table.id, field: 'id', kind: 'text' },
+      ],
+      direction,
+    );
+  }
+
+  /** Rows after the cursor's position; 400 VALIDATION_FAILED for a cursor this key did not make. */
+  after(cursor?: string): SQL | undefined {
+    if (cursor === undefined) return undefined;
+    const values = decodeCursor(
+      cursor,
+      this.parts.map((part) => part.kind),
+    );
+    return this.compare(values.map((value, i) => this.cast(sql`${value}`, this.parts[i])));
+  }
+
+  /** `after` for a query built once: placeholders `after0`, `after1`, … filled by `afterValues`. */
+  afterPlaceholders(): SQL {
+    return this.compare(this.parts.map((part, i) => this.cast(sql.placeholder(`after${i}`), part)));
+  }
+
+  afterValues(cursor: string): Record<string, string> {
+    const values = decodeCursor(
+      cursor,
+      this.parts.map((part) => part.kind),
+    );
+    return Object.fromEntries(values.map((value, i) => [`after${i}`, value]));
+  }
+
+  /** The first `limit` rows of `limit + 1` fetched, with the cursor of the last one kept. */
+  page<R>(rows: R[], request: PageRequest): Page<R> {
+    const hasMore = rows.length > request.limit;
+    const data = hasMore ? rows.slice(0, request.limit) : rows;
+    return { data, nextCursor: hasMore ? this.cursorOf(data[data.length - 1]) : null };
+  }
+
+  private cursorOf(row: unknown): string {
+    return encodeCursor(
+      this.parts.map((part) => {
+        const value = (row as Record<string, unknown>)[part.field];
+        return value instanceof Date ? value.toISOString() : String(value);
+      }),
+    );
+  }
+
+  private compare(values: SQL[]): SQL {
+    const columns = sql.join(
+      this.parts.map((part) => sql`${part.column}`),
+      sql`, `,
+    );
+    const operator = this.direction === 'oldestFirst' ? sql`>` : sql`<`;
+    return sql`(${columns}) ${operator} (${sql.join(values, sql`, `)})`;
+  }
+
+  private cast(value: SQL | Placeholder, part: KeyPart): SQL {
+    if (part.kind === 'timestamp') return sql`${value}::timestamptz`;
+    if (part.kind === 'bigint') return sql`${value}::bigint`;
+    return sql`${value}`;
+  }
 }
 
 /** Hides soft-deleted rows unless a platform admin asked for them. */
-export function activeUnless(table: Ordered, includeDeleted?: boolean): SQL | undefined {
+export function activeUnless(
+  table: { deleted: PgColumn },
+  includeDeleted?: boolean,
+): SQL | undefined {
   return includeDeleted ? undefined : eq(table.deleted, false);
 }

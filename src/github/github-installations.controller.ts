@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { OrganizationScoped, OrgAdminOnly } from '../common/auth/organization-access.guard';
 import { pathId } from '../common/http/path-id.pipe';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { mapPage } from '../common/pagination/page';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
 import {
   InstallationPageDto,
@@ -25,8 +26,7 @@ export class GithubInstallationsController {
     @Param('orgId') orgId: string,
     @Query() query: PaginationQueryDto,
   ): Promise<InstallationPageDto> {
-    const page = await this.installations.list(orgId, query.limit, query.cursor);
-    return { data: page.data.map(InstallationResponseDto.from), nextCursor: page.nextCursor };
+    return mapPage(await this.installations.list(orgId, query), InstallationResponseDto.from);
   }
 
   /**

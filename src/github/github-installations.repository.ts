@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Cursor } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import { afterCursor, listOrder } from '../db/keyset';
+import { Keyset } from '../db/keyset';
 import {
   GithubInstallation,
   githubInstallationRepositories,
   githubInstallations,
 } from '../db/schema';
+
+const installationsOrder = Keyset.byCreatedAt(githubInstallations, 'oldestFirst');
 
 @Injectable()
 export class GithubInstallationsRepository {
@@ -36,19 +38,20 @@ export class GithubInstallationsRepository {
     return row;
   }
 
-  list(organizationId: string, limit: number, cursor?: Cursor): Promise<GithubInstallation[]> {
-    return this.db
+  async list(organizationId: string, request: PageRequest): Promise<Page<GithubInstallation>> {
+    const rows = await this.db
       .select()
       .from(githubInstallations)
       .where(
         and(
           eq(githubInstallations.organizationId, organizationId),
           eq(githubInstallations.deleted, false),
-          afterCursor(githubInstallations, cursor),
+          installationsOrder.after(request.cursor),
         ),
       )
-      .orderBy(...listOrder(githubInstallations))
-      .limit(limit + 1);
+      .orderBy(...installationsOrder.orderBy)
+      .limit(request.limit + 1);
+    return installationsOrder.page(rows, request);
   }
 
   /**

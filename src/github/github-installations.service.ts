@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { GithubInstallation } from '../db/schema';
 import { WebhookInboxService } from '../webhooks/webhook-inbox.service';
 import { GithubAppClient } from './github-app.client';
@@ -25,17 +25,8 @@ export class GithubInstallationsService {
     private readonly github: GithubAppClient,
   ) {}
 
-  async list(
-    organizationId: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<Page<GithubInstallation>> {
-    const rows = await this.installations.list(
-      organizationId,
-      limit,
-      cursor ? decodeCursor(cursor) : undefined,
-    );
-    return toPage(rows, limit, (row) => row);
+  list(organizationId: string, request: PageRequest): Promise<Page<GithubInstallation>> {
+    return this.installations.list(organizationId, request);
   }
 
   /**

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OrganizationScoped } from '../common/auth/organization-access.guard';
 import { pathId } from '../common/http/path-id.pipe';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { mapPage } from '../common/pagination/page';
 import {
   ListRepositoriesQueryDto,
   RepositoryPageDto,
@@ -24,8 +25,7 @@ export class GithubRepositoriesController {
     @Param('orgId') orgId: string,
     @Query() query: ListRepositoriesQueryDto,
   ): Promise<RepositoryPageDto> {
-    const page = await this.repositories.list(orgId, query);
-    return { data: page.data.map(RepositoryResponseDto.from), nextCursor: page.nextCursor };
+    return mapPage(await this.repositories.list(orgId, query), RepositoryResponseDto.from);
   }
 
   @Get(':repositoryId')

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { and, eq, getTableColumns, ilike, inArray, notInArray, SQL, sql } from 'drizzle-orm';
-import type { Cursor } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { Database } from '../db/database';
-import { afterCursor, afterPlaceholders, afterValues, listOrder } from '../db/keyset';
+import { Keyset } from '../db/keyset';
 import { ReusableQuery } from '../db/reusable-query';
 import {
   GithubInstallationRepository,
@@ -21,6 +21,8 @@ export interface RepositoryRef {
 /** `%` and `_` typed by a user are literal characters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+const repositoriesOrder = Keyset.byCreatedAt(repos, 'oldestFirst');
+
 const repositoriesPage = (db: Database, ofOrganization: SQL, narrowed?: SQL) =>
   db
     .select(getTableColumns(repos))
@@ -29,14 +31,14 @@ const repositoriesPage = (db: Database, ofOrganization: SQL, narrowed?: SQL) =>
     .where(
       and(ofOrganization, eq(installations.deleted, false), eq(repos.deleted, false), narrowed),
     )
-    .orderBy(...listOrder(repos));
+    .orderBy(...repositoriesOrder.orderBy);
 const ofPlaceholderOrganization = () =>
   eq(installations.organizationId, sql.placeholder('organizationId'));
 const repositoriesQuery = new ReusableQuery((db) =>
   repositoriesPage(db, ofPlaceholderOrganization()).limit(sql.placeholder('limit')),
 );
 const repositoriesAfterCursorQuery = new ReusableQuery((db) =>
-  repositoriesPage(db, ofPlaceholderOrganization(), afterPlaceholders(repos)).limit(
+  repositoriesPage(db, ofPlaceholderOrganization(), repositoriesOrder.afterPlaceholders()).limit(
     sql.placeholder('limit'),
   ),
 );
@@ -50,31 +52,34 @@ export class GithubRepositoriesRepository {
   }
 
   /** The seed's inner join: active repositories of the organization's active installations. */
-  list(
+  async list(
     organizationId: string,
-    limit: number,
-    cursor?: Cursor,
+    request: PageRequest,
     q?: string,
-  ): Promise<GithubInstallationRepository[]> {
-    if (q) return this.search(organizationId, limit, q, cursor);
-    const page = { organizationId, limit: limit + 1 };
-    return cursor
-      ? repositoriesAfterCursorQuery.run(this.db, { ...page, ...afterValues(cursor) })
-      : repositoriesQuery.run(this.db, page);
+  ): Promise<Page<GithubInstallationRepository>> {
+    const values = { organizationId, limit: request.limit + 1 };
+    const rows = q
+      ? await this.search(organizationId, request, q)
+      : request.cursor
+        ? await repositoriesAfterCursorQuery.run(this.db, {
+            ...values,
+            ...repositoriesOrder.afterValues(request.cursor),
+          })
+        : await repositoriesQuery.run(this.db, values);
+    return repositoriesOrder.page(rows, request);
   }
 
   /** The list narrowed to names containing q: rarer, so built on each call. */
   private search(
     organizationId: string,
-    limit: number,
+    request: PageRequest,
     q: string,
-    cursor?: Cursor,
   ): Promise<GithubInstallationRepository[]> {
     return repositoriesPage(
       this.db,
       eq(installations.organizationId, organizationId),
-      and(ilike(repos.name, likePattern(q)), afterCursor(repos, cursor)),
-    ).limit(limit + 1);
+      and(ilike(repos.name, likePattern(q)), repositoriesOrder.after(request.cursor)),
+    ).limit(request.limit + 1);
   }
 
   /** The seed's conditional check: the repository only if it belongs to this organization. */

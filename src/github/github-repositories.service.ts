@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { GithubInstallationRepository } from '../db/schema';
 import { GithubRepositoriesRepository } from './github-repositories.repository';
 
@@ -8,17 +8,11 @@ import { GithubRepositoriesRepository } from './github-repositories.repository';
 export class GithubRepositoriesService {
   constructor(private readonly repositories: GithubRepositoriesRepository) {}
 
-  async list(
+  list(
     organizationId: string,
-    query: { limit: number; cursor?: string; q?: string },
+    request: PageRequest & { q?: string },
   ): Promise<Page<GithubInstallationRepository>> {
-    const rows = await this.repositories.list(
-      organizationId,
-      query.limit,
-      query.cursor ? decodeCursor(query.cursor) : undefined,
-      query.q,
-    );
-    return toPage(rows, query.limit, (row) => row);
+    return this.repositories.list(organizationId, request, request.q);
   }
 
   async get(organizationId: string, repositoryId: string): Promise<GithubInstallationRepository> {

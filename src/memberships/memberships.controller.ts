@@ -7,6 +7,7 @@ import { pathId } from '../common/http/path-id.pipe';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
 import { AddMemberDto, ChangeRoleDto } from './dto/add-member.dto';
+import { mapPage } from '../common/pagination/page';
 import { MemberPageDto, MemberResponseDto } from './dto/member-response.dto';
 import { MembershipsService } from './memberships.service';
 
@@ -24,8 +25,7 @@ export class MembershipsController {
     @Param('orgId') orgId: string,
     @Query() query: PaginationQueryDto,
   ): Promise<MemberPageDto> {
-    const page = await this.memberships.list(orgId, query.limit, query.cursor);
-    return { data: page.data.map(MemberResponseDto.from), nextCursor: page.nextCursor };
+    return mapPage(await this.memberships.list(orgId, query), MemberResponseDto.from);
   }
 
   /** A user who left can be added again. */

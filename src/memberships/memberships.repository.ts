@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { aliasedTable, and, count, eq, ne, SQL, sql } from 'drizzle-orm';
 import type { OrgRole } from '../common/auth/principal';
-import type { Cursor } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { Database } from '../db/database';
-import { afterPlaceholders, afterValues, listOrder } from '../db/keyset';
+import { Keyset } from '../db/keyset';
 import { ReusableQuery } from '../db/reusable-query';
 import { organizationMembers, organizations, users } from '../db/schema';
 
@@ -35,6 +35,8 @@ const memberColumns = {
   },
 };
 
+const membersOrder = Keyset.byCreatedAt(organizationMembers, 'oldestFirst');
+
 /** Active members of active users: a deleted user's membership is invisible and powerless. */
 const activeMember = and(eq(organizationMembers.deleted, false), eq(users.deleted, false));
 
@@ -51,11 +53,11 @@ const membersPage = (db: Database, after?: SQL) =>
         after,
       ),
     )
-    .orderBy(...listOrder(organizationMembers))
+    .orderBy(...membersOrder.orderBy)
     .limit(sql.placeholder('limit'));
 const membersQuery = new ReusableQuery((db) => membersPage(db));
 const membersAfterCursorQuery = new ReusableQuery((db) =>
-  membersPage(db, afterPlaceholders(organizationMembers)),
+  membersPage(db, membersOrder.afterPlaceholders()),
 );
 
 // Every GET /users/me runs this.
@@ -76,7 +78,7 @@ const organizationsOfQuery = new ReusableQuery((db) =>
         eq(organizations.deleted, false),
       ),
     )
-    .orderBy(...listOrder(organizationMembers)),
+    .orderBy(...membersOrder.orderBy),
 );
 
 @Injectable()
@@ -88,12 +90,15 @@ export class MembershipsRepository {
   }
 
   /** The seed's left join of members and users, deleted users left out, in (createdAt, id) order. */
-  async list(organizationId: string, limit: number, cursor?: Cursor): Promise<MemberWithUser[]> {
-    const page = { organizationId, limit: limit + 1 };
-    const rows = cursor
-      ? await membersAfterCursorQuery.run(this.db, { ...page, ...afterValues(cursor) })
-      : await membersQuery.run(this.db, page);
-    return rows as MemberWithUser[];
+  async list(organizationId: string, request: PageRequest): Promise<Page<MemberWithUser>> {
+    const values = { organizationId, limit: request.limit + 1 };
+    const rows = request.cursor
+      ? await membersAfterCursorQuery.run(this.db, {
+          ...values,
+          ...membersOrder.afterValues(request.cursor),
+        })
+      : await membersQuery.run(this.db, values);
+    return membersOrder.page(rows as MemberWithUser[], request);
   }
 
   async find(organizationId: string, memberId: string): Promise<MemberWithUser | undefined> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OrgRole, Principal } from '../common/auth/principal';
 import { DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import { LastAdminError } from './last-admin.error';
 import { MembershipsRepository, MemberWithUser } from './memberships.repository';
 
@@ -13,17 +13,8 @@ import { MembershipsRepository, MemberWithUser } from './memberships.repository'
 export class MembershipsService {
   constructor(private readonly members: MembershipsRepository) {}
 
-  async list(
-    organizationId: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<Page<MemberWithUser>> {
-    const rows = await this.members.list(
-      organizationId,
-      limit,
-      cursor ? decodeCursor(cursor) : undefined,
-    );
-    return toPage(rows, limit, (member) => member);
+  list(organizationId: string, request: PageRequest): Promise<Page<MemberWithUser>> {
+    return this.members.list(organizationId, request);
   }
 
   async add(organizationId: string, userId: string, role: OrgRole): Promise<MemberWithUser> {

@@ -10,6 +10,7 @@ import { PlatformAdminOnly } from '../common/auth/platform-admin.guard';
 import type { Principal } from '../common/auth/principal';
 import { IncludeDeletedQueryDto } from '../common/http/include-deleted-query.dto';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { mapPage } from '../common/pagination/page';
 import type { User } from '../db/schema';
 import {
   CreateOrganizationDto,
@@ -43,8 +44,7 @@ export class OrganizationsController {
     @CurrentUser() caller: User,
     @Query() query: ListOrganizationsQueryDto,
   ): Promise<OrganizationPageDto> {
-    const page = await this.organizations.list(caller, query);
-    return { data: page.data.map(OrganizationResponseDto.from), nextCursor: page.nextCursor };
+    return mapPage(await this.organizations.list(caller, query), OrganizationResponseDto.from);
   }
 
   @Get(':orgId')

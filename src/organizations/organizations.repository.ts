@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
-import type { Cursor } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import { activeUnless, afterCursor, listOrder } from '../db/keyset';
+import { activeUnless, Keyset } from '../db/keyset';
 import { NewOrganization, Organization, organizationMembers, organizations } from '../db/schema';
+
+const organizationsOrder = Keyset.byCreatedAt(organizations, 'oldestFirst');
 
 @Injectable()
 export class OrganizationsRepository {
@@ -24,18 +26,21 @@ export class OrganizationsRepository {
     return created;
   }
 
-  listAll(limit: number, cursor?: Cursor, includeDeleted = false): Promise<Organization[]> {
-    return this.db
+  async listAll(request: PageRequest, includeDeleted = false): Promise<Page<Organization>> {
+    const rows = await this.db
       .select()
       .from(organizations)
-      .where(and(activeUnless(organizations, includeDeleted), afterCursor(organizations, cursor)))
-      .orderBy(...listOrder(organizations))
-      .limit(limit + 1);
+      .where(
+        and(activeUnless(organizations, includeDeleted), organizationsOrder.after(request.cursor)),
+      )
+      .orderBy(...organizationsOrder.orderBy)
+      .limit(request.limit + 1);
+    return organizationsOrder.page(rows, request);
   }
 
   /** The active organizations the user is an active member of. */
-  listForUser(userId: string, limit: number, cursor?: Cursor): Promise<Organization[]> {
-    return this.db
+  async listForUser(userId: string, request: PageRequest): Promise<Page<Organization>> {
+    const rows = await this.db
       .select(getTableColumns(organizations))
       .from(organizations)
       .innerJoin(
@@ -46,9 +51,10 @@ export class OrganizationsRepository {
           eq(organizationMembers.deleted, false),
         ),
       )
-      .where(and(eq(organizations.deleted, false), afterCursor(organizations, cursor)))
-      .orderBy(...listOrder(organizations))
-      .limit(limit + 1);
+      .where(and(eq(organizations.deleted, false), organizationsOrder.after(request.cursor)))
+      .orderBy(...organizationsOrder.orderBy)
+      .limit(request.limit + 1);
+    return organizationsOrder.page(rows, request);
   }
 
   async update(

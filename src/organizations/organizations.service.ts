@@ -2,17 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-error';
 import { generateShortId } from '../common/ids/short-id';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { Organization, User } from '../db/schema';
 import { MembershipsService } from '../memberships/memberships.service';
 import type { Plan } from './dto/organization.dto';
 import { OrganizationsRepository } from './organizations.repository';
 
-export interface OrganizationListQuery {
+export interface OrganizationListQuery extends PageRequest {
   all?: boolean;
   includeDeleted?: boolean;
-  limit: number;
-  cursor?: string;
 }
 
 @Injectable()
@@ -50,11 +48,9 @@ export class OrganizationsService {
     if ((query.all || query.includeDeleted) && !caller.isAdmin) {
       throw new ForbiddenError('Only platform admins list every organization');
     }
-    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = query.all
-      ? await this.organizations.listAll(query.limit, cursor, query.includeDeleted)
-      : await this.organizations.listForUser(caller.id, query.limit, cursor);
-    return toPage(rows, query.limit, (org) => org);
+    return query.all
+      ? this.organizations.listAll(query, query.includeDeleted)
+      : this.organizations.listForUser(caller.id, query);
   }
 
   /** Name: organization admins; plan: platform admins only. */

@@ -5,6 +5,7 @@ import { PlatformAdminOnly } from '../common/auth/platform-admin.guard';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { IncludeDeletedQueryDto } from '../common/http/include-deleted-query.dto';
 import { pathId } from '../common/http/path-id.pipe';
+import { mapPage } from '../common/pagination/page';
 import type { User } from '../db/schema';
 import { MembershipsService } from '../memberships/memberships.service';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -40,8 +41,7 @@ export class UsersController {
   @PlatformAdminOnly()
   @ApiErrors('VALIDATION_FAILED', 'FORBIDDEN')
   async list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
-    const page = await this.users.list(query);
-    return { data: page.data.map(UserResponseDto.from), nextCursor: page.nextCursor };
+    return mapPage(await this.users.list(query, query), UserResponseDto.from);
   }
 
   @Post()

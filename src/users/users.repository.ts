@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Cursor } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import { activeUnless, afterCursor, listOrder } from '../db/keyset';
+import { activeUnless, Keyset } from '../db/keyset';
 import { NewUser, User, users } from '../db/schema';
 
 export interface UserListFilter {
   email?: string;
   includeDeleted?: boolean;
-  cursor?: Cursor;
-  limit: number;
 }
+
+const usersOrder = Keyset.byCreatedAt(users, 'oldestFirst');
 
 /** A user as Clerk describes it. */
 export type MirroredUser = Pick<User, 'id' | 'email' | 'firstName' | 'lastName' | 'photoUrl'>;
@@ -37,20 +37,20 @@ export class UsersRepository {
     return user;
   }
 
-  /** One page in (createdAt, id) order; fetches limit + 1 rows to know if more follow. */
-  list(filter: UserListFilter): Promise<User[]> {
-    return this.db
+  async list(filter: UserListFilter, request: PageRequest): Promise<Page<User>> {
+    const rows = await this.db
       .select()
       .from(users)
       .where(
         and(
           activeUnless(users, filter.includeDeleted),
           filter.email ? eq(sql`lower(${users.email})`, filter.email.toLowerCase()) : undefined,
-          afterCursor(users, filter.cursor),
+          usersOrder.after(request.cursor),
         ),
       )
-      .orderBy(...listOrder(users))
-      .limit(filter.limit + 1);
+      .orderBy(...usersOrder.orderBy)
+      .limit(request.limit + 1);
+    return usersOrder.page(rows, request);
   }
 
   /** Undefined when the id is taken, by a deleted user too (ON CONFLICT keeps the transaction usable). */

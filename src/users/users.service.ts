@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { NewUser, User } from '../db/schema';
 import { MembershipsService } from '../memberships/memberships.service';
-import { MirroredUser, UserChanges, UsersRepository } from './users.repository';
-
-export interface UserListQuery {
-  email?: string;
-  includeDeleted?: boolean;
-  cursor?: string;
-  limit: number;
-}
+import { MirroredUser, UserChanges, UserListFilter, UsersRepository } from './users.repository';
 
 @Injectable()
 export class UsersService {
@@ -42,14 +35,8 @@ export class UsersService {
     return user;
   }
 
-  async list(query: UserListQuery): Promise<Page<User>> {
-    const rows = await this.users.list({
-      email: query.email,
-      includeDeleted: query.includeDeleted,
-      cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
-      limit: query.limit,
-    });
-    return toPage(rows, query.limit, (user) => user);
+  list(filter: UserListFilter, request: PageRequest): Promise<Page<User>> {
+    return this.users.list(filter, request);
   }
 
   async create(user: NewUser): Promise<User> {

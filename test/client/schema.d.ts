@@ -415,6 +415,7 @@ export interface components {
         };
         OrganizationPageDto: {
             data: components["schemas"]["OrganizationResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
             nextCursor: string | null;
         };
         UpdateOrganizationDto: {
@@ -447,6 +448,7 @@ export interface components {
         };
         MemberPageDto: {
             data: components["schemas"]["MemberResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
             nextCursor: string | null;
         };
         AddMemberDto: {
@@ -473,6 +475,7 @@ export interface components {
         };
         InstallationPageDto: {
             data: components["schemas"]["InstallationResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
             nextCursor: string | null;
         };
         LinkInstallationDto: {
@@ -492,6 +495,7 @@ export interface components {
         };
         RepositoryPageDto: {
             data: components["schemas"]["RepositoryResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
             nextCursor: string | null;
         };
         WebhookResponseDto: {
@@ -681,13 +685,13 @@ export interface operations {
     };
     UsersController_list: {
         parameters: {
-            query: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
                 /** @description Exact email, case-insensitive. */
                 email?: string;
                 /** @description Platform admins only: include soft-deleted users. */
                 includeDeleted?: boolean;
-                /** @description Page size, 1..100. */
-                limit: number;
                 /** @description Opaque: the `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -1055,13 +1059,13 @@ export interface operations {
     };
     OrganizationsController_list: {
         parameters: {
-            query: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
                 /** @description Platform admins only: every organization, not just yours. */
                 all?: boolean;
                 /** @description Platform admins only, with `all=true`: include soft-deleted organizations. */
                 includeDeleted?: boolean;
-                /** @description Page size, 1..100. */
-                limit: number;
                 /** @description Opaque: the `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -1427,9 +1431,9 @@ export interface operations {
     };
     MembershipsController_list: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Page size, 1..100. */
-                limit: number;
+                limit?: number;
                 /** @description Opaque: the `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -1722,9 +1726,9 @@ export interface operations {
     };
     GithubInstallationsController_list: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Page size, 1..100. */
-                limit: number;
+                limit?: number;
                 /** @description Opaque: the `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -2013,9 +2017,9 @@ export interface operations {
     };
     GithubRepositoriesController_list: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Page size, 1..100. */
-                limit: number;
+                limit?: number;
                 /** @description Opaque: the `nextCursor` of the previous page. */
                 cursor?: string;
                 /** @description Case-insensitive substring of the full name. */

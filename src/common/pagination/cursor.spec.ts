@@ -1,37 +1,43 @@
 import { DomainError } from '../errors/domain-error';
-import { decodeCursor, encodeCursor, toPage } from './cursor';
+import { CursorValueKind, decodeCursor, encodeCursor } from './cursor';
+
+const KEY: CursorValueKind[] = ['timestamp', 'text'];
+const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('cursor', () => {
-  const row = { createdAt: new Date('2026-01-02T03:04:05.678Z'), id: 'org_mem_abc' };
-
-  it('round-trips (createdAt, id) exactly, in a url-safe string', () => {
-    const cursor = encodeCursor(row);
+  it('round-trips the key values exactly, in a url-safe string', () => {
+    const values = ['2026-01-02T03:04:05.678Z', 'org_mem_abc'];
+    const cursor = encodeCursor(values);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor)).toEqual(row);
+    expect(decodeCursor(cursor, KEY)).toEqual(values);
+    expect(decodeCursor(encodeCursor(['9223372036854775807']), ['bigint'])).toEqual([
+      '9223372036854775807',
+    ]);
   });
 
   it.each([
     ['not base64 JSON', 'not-a-cursor'],
-    ['a JSON object', Buffer.from('{"a":1}').toString('base64url')],
-    ['a bad date', Buffer.from('["yesterday","x"]').toString('base64url')],
-    ['an empty id', Buffer.from('["2026-01-01T00:00:00.000Z",""]').toString('base64url')],
-    ['a numeric id', Buffer.from('["2026-01-01T00:00:00.000Z",5]').toString('base64url')],
+    ['a JSON object', forged({ a: 1 })],
+    ['too few values', forged(['2026-01-01T00:00:00.000Z'])],
+    ['a bad date', forged(['yesterday', 'x'])],
+    ['a date after 9999', forged(['+010000-01-01T00:00:00.000Z', 'x'])],
+    ['a date before 1970', forged(['-000001-01-01T00:00:00.000Z', 'x'])],
+    ['a date before the epoch', forged(['1969-12-31T23:59:59.999Z', 'x'])],
+    ['an empty id', forged(['2026-01-01T00:00:00.000Z', ''])],
+    ['a NUL in the id', forged(['2026-01-01T00:00:00.000Z', 'a\u0000b'])],
+    ['an id over 128 characters', forged(['2026-01-01T00:00:00.000Z', 'x'.repeat(129)])],
+    ['a numeric id', forged(['2026-01-01T00:00:00.000Z', 5])],
   ])('rejects %s with VALIDATION_FAILED', (_, cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(DomainError);
+    expect(() => decodeCursor(cursor, KEY)).toThrow(DomainError);
     try {
-      decodeCursor(cursor);
+      decodeCursor(cursor, KEY);
     } catch (err) {
       expect((err as DomainError).code).toBe('VALIDATION_FAILED');
     }
   });
 
-  it('pages with limit + 1 rows: a next cursor only when more follow', () => {
-    const rows = [1, 2, 3].map((n) => ({ createdAt: new Date(n), id: `r${n}` }));
-    const full = toPage(rows, 2, (r) => r.id);
-    expect(full).toEqual({ data: ['r1', 'r2'], nextCursor: encodeCursor(rows[1]) });
-    expect(toPage(rows.slice(0, 2), 2, (r) => r.id)).toEqual({
-      data: ['r1', 'r2'],
-      nextCursor: null,
-    });
+  it('rejects a bigint value that is not digits or too long', () => {
+    expect(() => decodeCursor(forged(['-1']), ['bigint'])).toThrow(DomainError);
+    expect(() => decodeCursor(forged(['1'.repeat(20)]), ['bigint'])).toThrow(DomainError);
   });
 });

@@ -1,51 +1,45 @@
 import { ValidationFailedError } from '../errors/domain-error';
 
-/** Position after a row in the (createdAt, id) order every list uses. */
-export interface Cursor {
-  createdAt: Date;
-  id: string;
+/** The kinds of values a cursor may carry, each with the rule a forged value must pass. */
+export type CursorValueKind = 'timestamp' | 'text' | 'bigint';
+
+// A cursor's timestamps come from rows: PostgreSQL and JavaScript agree on this range, and a
+// date outside it ("+010000-01-01") would reach the database as an error, not as a position.
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+const VALID: Record<CursorValueKind, (value: string) => boolean> = {
+  timestamp: (value) => {
+    const ms = ISO_TIMESTAMP.test(value) ? Date.parse(value) : Number.NaN;
+    return ms >= EARLIEST && ms <= LATEST;
+  },
+  text: (value) => value.length > 0 && value.length <= 128 && !value.includes('\u0000'),
+  bigint: (value) => /^\d{1,19}$/.test(value),
+};
+
+/** An opaque, url-safe token holding the sort key of the last row of a page. */
+export function encodeCursor(values: string[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
-}
-
-/** Rejects anything encodeCursor did not make with 400 VALIDATION_FAILED. */
-export function decodeCursor(cursor: string): Cursor {
+/**
+ * The values of a cursor made by `encodeCursor` for a key of these kinds. Anything else (not
+ * base64url JSON, wrong length or type, a value outside its kind's range) is 400
+ * VALIDATION_FAILED, never a database error.
+ */
+export function decodeCursor(cursor: string, kinds: readonly CursorValueKind[]): string[] {
+  let values: unknown;
   try {
-    const [createdAt, id] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as unknown[];
-    const date = new Date(typeof createdAt === 'string' ? createdAt : Number.NaN);
-    if (
-      Number.isNaN(date.getTime()) ||
-      typeof id !== 'string' ||
-      id.length === 0 ||
-      id.length > 128
-    ) {
-      throw new Error('bad cursor');
-    }
-    return { createdAt: date, id };
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new ValidationFailedError([{ field: 'cursor', message: 'cursor is not valid' }]);
+    values = undefined;
   }
-}
-
-export interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
-}
-
-/** Rows were fetched with limit + 1: the extra one only says whether a next page exists. */
-export function toPage<R extends { createdAt: Date; id: string }, T>(
-  rows: R[],
-  limit: number,
-  map: (row: R) => T,
-): Page<T> {
-  const hasMore = rows.length > limit;
-  const pageRows = hasMore ? rows.slice(0, limit) : rows;
-  return {
-    data: pageRows.map(map),
-    nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]) : null,
-  };
+  const valid =
+    Array.isArray(values) &&
+    values.length === kinds.length &&
+    values.every((value, i) => typeof value === 'string' && VALID[kinds[i]](value));
+  if (!valid)
+    throw new ValidationFailedError([{ field: 'cursor', message: 'cursor is not valid' }]);
+  return values as string[];
 }

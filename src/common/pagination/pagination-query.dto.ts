@@ -1,13 +1,17 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { PageRequest } from './page';
 
-export class PaginationQueryDto {
+export class PaginationQueryDto implements PageRequest {
   /** Page size, 1..100. */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(100)
+  // Optional to clients (the default applies); always set once validated, hence no `?`.
+  @ApiPropertyOptional({ default: 20 })
   limit: number = 20;
 
   /** Opaque: the `nextCursor` of the previous page. */

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageOf } from '../../common/pagination/page.dto';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
 import type { GithubInstallation, GithubInstallationRepository } from '../../db/schema';
 
@@ -35,10 +36,7 @@ export class InstallationResponseDto {
   }
 }
 
-export class InstallationPageDto {
-  data!: InstallationResponseDto[];
-  nextCursor!: string | null;
-}
+export class InstallationPageDto extends PageOf(InstallationResponseDto) {}
 
 export class RepositoryResponseDto {
   /** GitHub's repository id. */
@@ -60,10 +58,7 @@ export class RepositoryResponseDto {
   }
 }
 
-export class RepositoryPageDto {
-  data!: RepositoryResponseDto[];
-  nextCursor!: string | null;
-}
+export class RepositoryPageDto extends PageOf(RepositoryResponseDto) {}
 
 export class ListRepositoriesQueryDto extends PaginationQueryDto {
   /** Case-insensitive substring of the full name. */

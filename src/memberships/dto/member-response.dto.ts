@@ -1,3 +1,4 @@
+import { PageOf } from '../../common/pagination/page.dto';
 import type { OrgRole } from '../../common/auth/principal';
 import type { MemberWithUser } from '../memberships.repository';
 
@@ -31,7 +32,4 @@ export class MemberResponseDto {
   }
 }
 
-export class MemberPageDto {
-  data!: MemberResponseDto[];
-  nextCursor!: string | null;
-}
+export class MemberPageDto extends PageOf(MemberResponseDto) {}

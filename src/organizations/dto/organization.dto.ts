@@ -1,6 +1,7 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsBoolean } from 'class-validator';
 import { BooleanQuery } from '../../common/http/boolean-query';
+import { PageOf } from '../../common/pagination/page.dto';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
 import type { Organization } from '../../db/schema';
 
@@ -30,10 +31,7 @@ export class OrganizationResponseDto {
   }
 }
 
-export class OrganizationPageDto {
-  data!: OrganizationResponseDto[];
-  nextCursor!: string | null;
-}
+export class OrganizationPageDto extends PageOf(OrganizationResponseDto) {}
 
 export class CreateOrganizationDto {
   @IsString()

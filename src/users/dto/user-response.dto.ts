@@ -1,3 +1,4 @@
+import { PageOf } from '../../common/pagination/page.dto';
 import type { User } from '../../db/schema';
 
 export class UserResponseDto {
@@ -30,11 +31,7 @@ export class UserResponseDto {
   }
 }
 
-export class UserPageDto {
-  data!: UserResponseDto[];
-  /** Pass as `?cursor=` for the next page; null on the last one. */
-  nextCursor!: string | null;
-}
+export class UserPageDto extends PageOf(UserResponseDto) {}
 
 export class UserOrganizationDto {
   id!: string;
