@@ -1,10 +1,12 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
 import { ClerkModule } from './clerk/clerk.module';
 import { AuthModule } from './common/auth/auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { AppConfig } from './common/config/app-config';
 import { ConfigModule } from './common/config/config.module';
+import { ContextModule } from './common/context/context.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation';
 import { LoggingModule } from './common/logging/logging.module';
@@ -25,6 +27,7 @@ export const FEATURE_MODULES: Type[] = [
   MembershipsModule,
   GithubModule,
   ClerkModule,
+  AuditModule,
 ];
 
 @Module({})
@@ -37,6 +40,7 @@ export class AppModule {
         LoggingModule,
         DrizzleModule,
         TransactionModule,
+        ContextModule,
         AuthModule,
         RateLimitModule,
         ...FEATURE_MODULES,

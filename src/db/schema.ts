@@ -1,9 +1,24 @@
 import { relations, sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { generateShortId } from '../common/ids/short-id';
 
 // Millisecond precision matches JavaScript dates, so a (createdAt, id) cursor round-trips exactly.
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+/**
+ * Clerk's own version of a row it mirrors (its `updated_at`), kept apart from `updatedAt` so a
+ * local edit never makes a later Clerk event look old. Null: Clerk has never described the row.
+ */
+const clerkVersion = { clerkUpdatedAt: timestamptz('clerk_updated_at') };
 
 /** Soft delete and audit columns carried by every table. */
 const lifecycle = {
@@ -22,6 +37,7 @@ export const users = pgTable(
     firstName: text('first_name').notNull(),
     lastName: text('last_name').notNull(),
     photoUrl: text('photo_url').notNull(),
+    ...clerkVersion,
     ...lifecycle,
   },
   (t) => [
@@ -36,6 +52,7 @@ export const organizations = pgTable(
     id: text('id').primaryKey(), // Clerk organization id, or org_… when made here
     name: text('company').notNull(),
     plan: text('plan').notNull(), // FREE, PRO, ENTERPRISE
+    ...clerkVersion,
     ...lifecycle,
   },
   (t) => [index('organizations_created_at_id_idx').on(t.createdAt, t.id)],
@@ -54,6 +71,7 @@ export const organizationMembers = pgTable(
       .notNull()
       .references(() => users.id),
     role: text('role').notNull(), // admin, member
+    ...clerkVersion,
     ...lifecycle,
   },
   (t) => [
@@ -132,6 +150,94 @@ export const webhookDeliveries = pgTable(
   ],
 );
 
+/**
+ * The `state` of an install URL: proof, when GitHub sends the browser back, that this caller
+ * started linking an installation to this organization. Only its SHA-256 is stored; single use.
+ */
+export const githubLinkStates = pgTable(
+  'github_link_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('github_link_states_expires_at_idx').on(t.expiresAt)],
+);
+
+/** An organization admin's invitation of an email address to join with a role. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: text('id')
+      .primaryKey()
+      .$defaultFn(() => generateShortId('inv')),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    email: text('email').notNull(),
+    role: text('role').notNull(), // admin, member
+    status: text('status').notNull().default('pending'), // pending, accepted, declined, revoked, expired
+    invitedBy: text('invited_by').references(() => users.id),
+    expiresAt: timestamptz('expires_at').notNull(),
+    // When it was accepted, declined or revoked.
+    respondedAt: timestamptz('responded_at'),
+    // The membership an acceptance created.
+    memberId: text('member_id').references(() => organizationMembers.id),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('invitations_org_created_at_id_idx').on(t.organizationId, t.createdAt, t.id),
+    // One pending invitation per organization and address, whatever its case.
+    uniqueIndex('invitations_pending_org_email_uq')
+      .on(t.organizationId, sql`lower(${t.email})`)
+      .where(sql`${t.status} = 'pending'`),
+    index('invitations_pending_email_idx')
+      .on(sql`lower(${t.email})`, t.createdAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Every change to an organization, written in the transaction of the change. Append-only: a
+ * trigger (migration 0004) makes UPDATE, DELETE and TRUNCATE fail, so there is no soft delete.
+ * `seq` orders events, also the several written by one transaction (whose `now()` is the same).
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: text('id')
+      .primaryKey()
+      .$defaultFn(() => generateShortId('aud')),
+    seq: bigint('seq', { mode: 'bigint' }).notNull().generatedAlwaysAsIdentity(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    actorId: text('actor_id'), // the user, or null for Clerk, GitHub and the system
+    actorType: text('actor_type').notNull(), // user, clerk, github, system
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    data: jsonb('data').notNull().default({}),
+    requestId: text('request_id'),
+    createdAt: timestamptz('created_at')
+      .notNull()
+      .default(sql`clock_timestamp()`),
+  },
+  (t) => [
+    index('audit_events_org_seq_idx').on(t.organizationId, t.seq),
+    index('audit_events_org_action_seq_idx').on(t.organizationId, t.action, t.seq),
+    index('audit_events_org_actor_seq_idx').on(t.organizationId, t.actorId, t.seq),
+  ],
+);
+
 export const usersRelations = relations(users, ({ many }) => ({
   organizations: many(organizationMembers),
 }));
@@ -178,3 +284,7 @@ export type OrganizationMember = typeof organizationMembers.$inferSelect;
 export type GithubInstallation = typeof githubInstallations.$inferSelect;
 export type GithubInstallationRepository = typeof githubInstallationRepositories.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type GithubLinkState = typeof githubLinkStates.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { MembershipMirrorRepository } from './membership-mirror.repository';
 import { MembershipMirrorService } from './membership-mirror.service';
 import { MembershipsController } from './memberships.controller';
@@ -6,6 +7,7 @@ import { MembershipsRepository } from './memberships.repository';
 import { MembershipsService } from './memberships.service';
 
 @Module({
+  imports: [AuditModule],
   controllers: [MembershipsController],
   providers: [
     MembershipsService,

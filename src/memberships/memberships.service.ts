@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log.service';
 import type { OrgRole, Principal } from '../common/auth/principal';
 import { DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-error';
 import type { Page, PageRequest } from '../common/pagination/page';
@@ -11,7 +12,10 @@ import { MembershipsRepository, MemberWithUser } from './memberships.repository'
  */
 @Injectable()
 export class MembershipsService {
-  constructor(private readonly members: MembershipsRepository) {}
+  constructor(
+    private readonly members: MembershipsRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   list(organizationId: string, request: PageRequest): Promise<Page<MemberWithUser>> {
     return this.members.list(organizationId, request);
@@ -23,6 +27,7 @@ export class MembershipsService {
     if (!memberId) {
       throw new DomainError('MEMBER_ALREADY_EXISTS', 'This user is already a member');
     }
+    await this.recordAdded(organizationId, memberId, userId, role);
     return (await this.members.find(organizationId, memberId))!;
   }
 
@@ -36,7 +41,15 @@ export class MembershipsService {
     await this.assertStillAdmin(caller, organizationId);
     const member = await this.findOrFail(organizationId, memberId);
     if (member.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(member);
-    if (member.role !== role) await this.members.updateRole(memberId, role);
+    if (member.role !== role) {
+      await this.members.updateRole(memberId, role);
+      await this.audit.record({
+        organizationId,
+        action: 'member.role_changed',
+        targetId: memberId,
+        data: { userId: member.userId, from: member.role, to: role },
+      });
+    }
     return (await this.members.find(organizationId, memberId))!;
   }
 
@@ -44,14 +57,22 @@ export class MembershipsService {
   async remove(caller: Principal, organizationId: string, memberId: string): Promise<void> {
     await this.members.lockOrganization(organizationId);
     const member = await this.findOrFail(organizationId, memberId);
-    if (member.userId !== caller.user.id) await this.assertStillAdmin(caller, organizationId);
+    const leaving = member.userId === caller.user.id;
+    if (!leaving) await this.assertStillAdmin(caller, organizationId);
     if (member.role === 'admin') await this.assertNotLastAdmin(member);
     await this.members.softDelete(memberId);
+    await this.audit.record({
+      organizationId,
+      action: leaving ? 'member.left' : 'member.removed',
+      targetId: memberId,
+      data: { userId: member.userId, role: member.role },
+    });
   }
 
   /** For organizations: the creator's first membership. */
   async addFounder(organizationId: string, userId: string): Promise<void> {
-    await this.members.insert(organizationId, userId, 'admin');
+    const memberId = await this.members.insert(organizationId, userId, 'admin');
+    if (memberId) await this.recordAdded(organizationId, memberId, userId, 'admin');
   }
 
   organizationsOf(userId: string) {
@@ -60,6 +81,20 @@ export class MembershipsService {
 
   shareAnOrganization(userId: string, otherUserId: string): Promise<boolean> {
     return this.members.shareAnOrganization(userId, otherUserId);
+  }
+
+  private recordAdded(
+    organizationId: string,
+    memberId: string,
+    userId: string,
+    role: OrgRole,
+  ): Promise<void> {
+    return this.audit.record({
+      organizationId,
+      action: 'member.added',
+      targetId: memberId,
+      data: { userId, role },
+    });
   }
 
   private async findOrFail(organizationId: string, memberId: string): Promise<MemberWithUser> {

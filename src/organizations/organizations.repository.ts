@@ -57,6 +57,16 @@ export class OrganizationsRepository {
     return organizationsOrder.page(rows, request);
   }
 
+  /** The active organization, locked until the transaction ends (changes read it first). */
+  async findForUpdate(id: string): Promise<Organization | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(organizations)
+      .where(and(eq(organizations.id, id), eq(organizations.deleted, false)))
+      .for('update');
+    return row;
+  }
+
   async update(
     id: string,
     changes: Partial<Pick<Organization, 'name' | 'plan'>>,

@@ -4,6 +4,7 @@ import { DomainError, ForbiddenError, NotFoundError } from '../common/errors/dom
 import { generateShortId } from '../common/ids/short-id';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { Organization, User } from '../db/schema';
+import { AuditLog } from '../audit/audit-log.service';
 import { MembershipsService } from '../memberships/memberships.service';
 import type { Plan } from './dto/organization.dto';
 import { OrganizationsRepository } from './organizations.repository';
@@ -18,6 +19,7 @@ export class OrganizationsService {
   constructor(
     private readonly organizations: OrganizationsRepository,
     private readonly memberships: MembershipsService,
+    private readonly audit: AuditLog,
   ) {}
 
   /** The creator becomes its first admin in the same transaction. */
@@ -66,18 +68,37 @@ export class OrganizationsService {
     if (changes.name !== undefined && !isPlatformAdmin && caller.membership?.role !== 'admin') {
       throw new ForbiddenError('Organization admins only');
     }
-    const updated = await this.organizations.update(organizationId, changes);
-    if (!updated) throw new NotFoundError('ORGANIZATION');
+    const before = await this.organizations.findForUpdate(organizationId);
+    if (!before) throw new NotFoundError('ORGANIZATION');
+    const changed = changedFields(before, changes);
+    if (Object.keys(changed).length === 0) return before;
+    const updated = (await this.organizations.update(organizationId, changes))!;
+    await this.audit.record({
+      organizationId,
+      action: 'organization.updated',
+      targetId: organizationId,
+      data: changed,
+    });
     return updated;
   }
 
-  softDelete(organizationId: string): Promise<void> {
-    return this.organizations.softDelete(organizationId);
+  async softDelete(organizationId: string): Promise<void> {
+    await this.organizations.softDelete(organizationId);
+    await this.audit.record({
+      organizationId,
+      action: 'organization.deleted',
+      targetId: organizationId,
+    });
   }
 
   async restore(organizationId: string): Promise<Organization> {
     const restored = await this.organizations.restore(organizationId);
     if (!restored) throw new NotFoundError('ORGANIZATION');
+    await this.audit.record({
+      organizationId,
+      action: 'organization.restored',
+      targetId: organizationId,
+    });
     return restored;
   }
 
@@ -89,4 +110,17 @@ export class OrganizationsService {
   mirrorDeletion(id: string, at: Date): Promise<void> {
     return this.organizations.mirrorDeletion(id, at);
   }
+}
+
+/** `{ name: { from, to } }` for each field the change really alters. */
+function changedFields(
+  before: Organization,
+  changes: { name?: string; plan?: Plan },
+): Record<string, { from: string; to: string }> {
+  const changed: Record<string, { from: string; to: string }> = {};
+  for (const field of ['name', 'plan'] as const) {
+    const to = changes[field];
+    if (to !== undefined && to !== before[field]) changed[field] = { from: before[field], to };
+  }
+  return changed;
 }

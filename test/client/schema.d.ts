@@ -310,6 +310,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{orgId}/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change to the organization, newest first; several written together keep their order. */
+        get: operations["AuditEventsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -503,7 +520,33 @@ export interface components {
              * @description applied, ignored (an event this service does not use), duplicate (seen before), pending.
              * @enum {string}
              */
-            status: "applied" | "ignored" | "duplicate" | "pending";
+            status: "pending" | "applied" | "ignored" | "duplicate";
+        };
+        AuditEventResponseDto: {
+            id: string;
+            organizationId: string;
+            /** @description The user who acted; null when Clerk, GitHub or the service itself did. */
+            actorId: string | null;
+            /** @enum {string} */
+            actorType: "user" | "clerk" | "github" | "system";
+            /** @enum {string} */
+            action: "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
+            /** @description organization, member, invitation or installation. */
+            targetType: string;
+            targetId: string;
+            /** @description What changed, e.g. `{ "from": "member", "to": "admin" }` for a role change. */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @description X-Request-Id of the request that made the change; null outside a request. */
+            requestId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AuditEventPageDto: {
+            data: components["schemas"]["AuditEventResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
+            nextCursor: string | null;
         };
         ErrorDetailDto: {
             /**
@@ -2228,6 +2271,81 @@ export interface operations {
             };
             /** @description WEBHOOK_NOT_CONFIGURED */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AuditEventsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Only events of this action. */
+                action?: "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
+                /** @description Only events by this user. */
+                actorId?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

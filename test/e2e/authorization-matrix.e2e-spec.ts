@@ -221,6 +221,12 @@ const ROUTES: Route[] = [
     expect: inOrg(200, 200, 200),
   },
   {
+    method: 'get',
+    path: '/organizations/:orgId/audit-events',
+    url: (w) => `/organizations/${w.orgId}/audit-events`,
+    expect: inOrg(403, 200, 200),
+  },
+  {
     method: 'post',
     path: '/webhooks/github',
     url: () => '/webhooks/github',

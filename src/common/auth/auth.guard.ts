@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { ActorContext } from '../context/actor-context';
 import { DomainError, UnauthenticatedError } from '../errors/domain-error';
 import { isBoundedId } from '../ids/path-id';
 import { FailedAuthenticationBudget } from '../rate-limit/failed-authentication.budget';
@@ -21,6 +22,7 @@ export class AuthGuard implements CanActivate {
     private readonly verifier: TokenVerifier,
     private readonly principals: PrincipalRepository,
     private readonly failedAuthentications: FailedAuthenticationBudget,
+    private readonly actors: ActorContext,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -48,6 +50,7 @@ export class AuthGuard implements CanActivate {
       );
     }
     request.principal = principal;
+    this.actors.setUser(principal.user.id);
     return true;
   }
 }
