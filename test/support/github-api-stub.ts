@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onCleanup } from './cleanup';
 import type { Repo } from './github-events';
 
 /**
@@ -14,11 +15,15 @@ export class GithubApiStub {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => this.handle(req, res));
+    onCleanup('GitHub API stub', () => this.stop());
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Closes the server and every connection still open on it (keep-alive ones included). */
   stop(): Promise<void> {
+    if (!this.server?.listening) return Promise.resolve();
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 

@@ -22,6 +22,7 @@ declare global {
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
+  boundTheRun();
   makeTestKeyPair();
   buildService();
   let source: string;
@@ -59,6 +60,18 @@ export default async function globalSetup(): Promise<void> {
     Object.assign(process.env, { [ENV.mode]: 'pglite', [ENV.snapshot]: file });
   }
   process.stderr.write(`\n[test-db] using ${source} (prepared in ${Date.now() - started} ms)\n`);
+}
+
+/**
+ * A bound on the whole run, so nothing (a hung hook, a server left open) can keep CI waiting:
+ * TEST_SUITE_TIMEOUT_MINUTES, 10 by default; the suite takes about a minute on 2 cores.
+ */
+function boundTheRun(): void {
+  const minutes = Number(process.env.TEST_SUITE_TIMEOUT_MINUTES ?? 10);
+  setTimeout(() => {
+    process.stderr.write(`\n[test] the suite ran longer than ${minutes} min: stopping it\n`);
+    process.exit(1);
+  }, minutes * 60_000).unref();
 }
 
 /** Tests of the service as a process (shutdown, several instances) run the production build. */

@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onCleanup } from './cleanup';
 
 /**
  * A PostgreSQL server of the test's own (initdb + pg_ctl in a temporary folder), so a test can
@@ -28,6 +29,7 @@ export class PrivatePostgres {
     const dir = mkdtempSync(join(tmpdir(), 'pg-private-'));
     if (process.getuid?.() === 0) chownSync(dir, uid('postgres'), gid('postgres'));
     const server = new PrivatePostgres(bin, dir, await freePort());
+    onCleanup('private PostgreSQL', () => server.destroy());
     server.run('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
     server.start();
     return server;

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { testPublicKey } from './auth';
+import { onCleanup } from './cleanup';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -54,6 +55,7 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child);
+    onCleanup('service process', () => service.stop());
     const ready = await Promise.race([
       service.waitFor((line) => line.event === 'ready'),
       service.exited.then(({ code }) => {

@@ -8,6 +8,7 @@ import { AppConfig, loadConfig } from '../../src/common/config/app-config';
 import type { Database, DatabaseConnection } from '../../src/db/database';
 import { DATABASE_CONNECTION } from '../../src/db/drizzle.module';
 import { testPublicKey } from './auth';
+import { once, onCleanup } from './cleanup';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -45,6 +46,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const database = options.connection
     ? { mode: 'server' as const, connection: options.connection, destroy: () => Promise.resolve() }
     : await createTestDatabase();
+  try {
+    return await startApp(database, options);
+  } catch (err) {
+    await database.destroy();
+    throw err;
+  }
+}
+
+async function startApp(database: TestDatabase, options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig(
     testEnv({ ...(database.url ? { DATABASE_URL: database.url } : {}), ...options.env }),
   );
@@ -58,18 +68,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     rawBody: true,
     bufferLogs: true,
   });
+  const close = once(async () => {
+    await app.close();
+    await database.destroy();
+  });
+  onCleanup('test app', close);
   app.useLogger(app.get(Logger));
   await configureApp(app, config);
   await app.init();
-  return {
-    app,
-    server: app.getHttpServer(),
-    db: database.connection.db,
-    database,
-    config,
-    close: async () => {
-      await app.close();
-      await database.destroy();
-    },
-  };
+  return { app, server: app.getHttpServer(), db: database.connection.db, database, config, close };
 }

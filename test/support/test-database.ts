@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
+import { once, onCleanup } from './cleanup';
 import {
   createPgliteConnection,
   createPostgresConnection,
@@ -56,25 +57,20 @@ async function createServerDatabase(): Promise<TestDatabase> {
     connectionTimeoutMs: 5000,
     statementTimeoutMs: 30000,
   });
-  return {
-    mode: 'server',
-    connection,
-    url,
-    destroy: async () => {
-      await connection.close().catch(() => undefined);
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    },
-  };
+  const destroy = once(async () => {
+    await connection.close().catch(() => undefined);
+    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+  onCleanup(`database ${name}`, destroy);
+  return { mode: 'server', connection, url, destroy };
 }
 
 async function createPgliteDatabase(): Promise<TestDatabase> {
   const snapshot = new Blob([readFileSync(process.env[ENV.snapshot]!)]);
   const connection = await createPgliteConnection('memory://', snapshot);
-  return {
-    mode: 'pglite',
-    connection,
-    destroy: () => connection.close().catch(() => undefined),
-  };
+  const destroy = once(() => connection.close().catch(() => undefined));
+  onCleanup('embedded database', destroy);
+  return { mode: 'pglite', connection, destroy };
 }
 
 export async function adminQuery(url: string, sql: string): Promise<void> {
