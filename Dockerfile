@@ -1,11 +1,11 @@
-FROM node:20-alpine AS build
+FROM node:24-alpine AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-alpine
+FROM node:24-alpine
 ENV NODE_ENV=production
 # V8 otherwise lets garbage pile up to ~270 MB under load; live heap is ~35 MB (bench/README.md).
 ENV NODE_OPTIONS=--max-old-space-size=192
