@@ -24,10 +24,13 @@ export function templates(n) {
     repository: `import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { and, eq } from 'drizzle-orm';
-import type { Cursor } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import { afterCursor, listOrder } from '../db/keyset';
+import { Keyset } from '../db/keyset';
 import { ${n.Singular}, ${n.camelPlural} } from '../db/schema';
+
+/** Oldest first, by (createdAt, id): the index on (organizationId, createdAt, id) serves it. */
+const listOrder = Keyset.byCreatedAt(${n.camelPlural}, 'oldestFirst');
 
 /** All of the ${n.plural} SQL, on the request's transaction (txHost.tx). */
 @Injectable()
@@ -38,19 +41,20 @@ export class ${n.Plural}Repository {
     return this.txHost.tx;
   }
 
-  list(organizationId: string, limit: number, cursor?: Cursor): Promise<${n.Singular}[]> {
-    return this.db
+  async list(organizationId: string, request: PageRequest): Promise<Page<${n.Singular}>> {
+    const rows = await this.db
       .select()
       .from(${n.camelPlural})
       .where(
         and(
           eq(${n.camelPlural}.organizationId, organizationId),
           eq(${n.camelPlural}.deleted, false),
-          afterCursor(${n.camelPlural}, cursor),
+          listOrder.after(request.cursor),
         ),
       )
-      .orderBy(...listOrder(${n.camelPlural}))
-      .limit(limit + 1);
+      .orderBy(...listOrder.orderBy)
+      .limit(request.limit + 1);
+    return listOrder.page(rows, request);
   }
 
   async find(organizationId: string, id: string): Promise<${n.Singular} | undefined> {
@@ -84,7 +88,7 @@ export class ${n.Plural}Repository {
 
     service: `import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import type { Page, PageRequest } from '../common/pagination/page';
 import type { ${n.Singular} } from '../db/schema';
 import { ${n.Plural}Repository } from './${n.plural}.repository';
 
@@ -93,13 +97,8 @@ import { ${n.Plural}Repository } from './${n.plural}.repository';
 export class ${n.Plural}Service {
   constructor(private readonly ${n.camelPlural}: ${n.Plural}Repository) {}
 
-  async list(organizationId: string, limit: number, cursor?: string): Promise<Page<${n.Singular}>> {
-    const rows = await this.${n.camelPlural}.list(
-      organizationId,
-      limit,
-      cursor ? decodeCursor(cursor) : undefined,
-    );
-    return toPage(rows, limit, (row) => row);
+  list(organizationId: string, request: PageRequest): Promise<Page<${n.Singular}>> {
+    return this.${n.camelPlural}.list(organizationId, request);
   }
 
   async get(organizationId: string, id: string): Promise<${n.Singular}> {
@@ -120,6 +119,7 @@ export class ${n.Plural}Service {
 `,
 
     dto: `import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { PageOf } from '../../common/pagination/page.dto';
 import type { ${n.Singular} } from '../../db/schema';
 
 export class Create${n.Singular}Dto {
@@ -147,10 +147,7 @@ export class ${n.Singular}ResponseDto {
   }
 }
 
-export class ${n.Singular}PageDto {
-  data!: ${n.Singular}ResponseDto[];
-  nextCursor!: string | null;
-}
+export class ${n.Singular}PageDto extends PageOf(${n.Singular}ResponseDto) {}
 `,
 
     controller: `import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
@@ -158,6 +155,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OrganizationScoped, OrgAdminOnly } from '../common/auth/organization-access.guard';
 import { pathId } from '../common/http/path-id.pipe';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { mapPage } from '../common/pagination/page';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
 import { Create${n.Singular}Dto, ${n.Singular}PageDto, ${n.Singular}ResponseDto } from './dto/${n.singular}.dto';
 import { ${n.Plural}Service } from './${n.plural}.service';
@@ -175,8 +173,7 @@ export class ${n.Plural}Controller {
     @Param('orgId') orgId: string,
     @Query() query: PaginationQueryDto,
   ): Promise<${n.Singular}PageDto> {
-    const page = await this.${n.camelPlural}.list(orgId, query.limit, query.cursor);
-    return { data: page.data.map(${n.Singular}ResponseDto.from), nextCursor: page.nextCursor };
+    return mapPage(await this.${n.camelPlural}.list(orgId, query), ${n.Singular}ResponseDto.from);
   }
 
   @Post()
