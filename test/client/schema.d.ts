@@ -164,7 +164,10 @@ export interface paths {
         /** Members with their user; members whose user was deleted are left out. */
         get: operations["MembershipsController_list"];
         put?: never;
-        /** A user who left can be added again. */
+        /**
+         * Platform admins only: nobody is made a member without agreeing, so organization admins
+         *     invite instead (POST /organizations/{orgId}/invitations). A user who left can be added again.
+         */
         post: operations["MembershipsController_add"];
         delete?: never;
         options?: never;

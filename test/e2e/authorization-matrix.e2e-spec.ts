@@ -170,7 +170,7 @@ const ROUTES: Route[] = [
     path: '/organizations/:orgId/members',
     url: (w) => `/organizations/${w.orgId}/members`,
     body: (w) => ({ userId: w.freshUserId, role: 'member' }),
-    expect: inOrg(403, 201, 201),
+    expect: inOrg(403, 403, 201),
   },
   {
     method: 'patch',
