@@ -3,11 +3,26 @@ import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { auditEvents, invitations, organizationMembers } from '../../src/db/schema';
 import { makeInvitation, makeTeam, makeUser } from '../support/factories';
+import { once, onCleanup } from '../support/cleanup';
 import { as as asUser } from '../support/http';
 import { createTestApp, TestApp } from '../support/test-app';
 import { ENV } from '../support/test-database';
 
 const onServer = process.env[ENV.mode] === 'server' ? describe : describe.skip;
+
+const endSessions: (() => Promise<void>)[] = [];
+
+/** A session of the test's own: ended before the file's database is dropped, or by cleanup. */
+async function session(url: string): Promise<Client> {
+  const client = new Client({ connectionString: url });
+  // A failure shows on the next query; an unheard 'error' event would end the Jest worker.
+  client.on('error', () => undefined);
+  await client.connect();
+  const end = once(() => client.end());
+  onCleanup('race test session', end);
+  endSessions.push(end);
+  return client;
+}
 
 /**
  * Races on one invitation, made certain rather than likely: the test holds the invitation's row
@@ -24,13 +39,11 @@ onServer('invitation races (PostgreSQL)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    locker = new Client({ connectionString: t.database.url });
-    watcher = new Client({ connectionString: t.database.url });
-    await Promise.all([locker.connect(), watcher.connect()]);
+    [locker, watcher] = await Promise.all([session(t.database.url!), session(t.database.url!)]);
     platformAdminId = (await makeUser(t.db, { isAdmin: true })).id;
   });
   afterAll(async () => {
-    await Promise.all([locker?.end(), watcher?.end()]);
+    await Promise.all(endSessions.map((end) => end()));
     await t.close();
   });
 
