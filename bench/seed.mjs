@@ -8,12 +8,15 @@ export async function seedBench(client, orgs) {
   const members = orgs * MEMBERS_PER_ORG;
   const repos = orgs * REPOS_PER_ORG;
   await client.query('set synchronous_commit = off');
+  // Each organization's admin is also a platform admin: only platform admins add members
+  // directly (others invite), and the write mix adds and removes members as that admin.
   await client.query(
-    `insert into users (id, email, first_name, last_name, photo_url, created_at, updated_at)
+    `insert into users (id, email, first_name, last_name, photo_url, is_admin, created_at, updated_at)
      select 'u_' || g, 'u' || g || '@bench.test', 'First' || g, 'Last' || g,
-            'https://img.bench.test/' || g, now() - make_interval(secs => $1 - g), now()
+            'https://img.bench.test/' || g, (g - 1) % $2 = 0,
+            now() - make_interval(secs => $1 - g), now()
      from generate_series(1, $1::int) g`,
-    [members],
+    [members, MEMBERS_PER_ORG],
   );
   await client.query(
     `insert into users (id, email, first_name, last_name, photo_url)

@@ -15,6 +15,7 @@ import { TransactionModule } from './common/transaction/transaction.module';
 import { DrizzleModule } from './db/drizzle.module';
 import { GithubModule } from './github/github.module';
 import { HealthModule } from './health/health.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { UsersModule } from './users/users.module';
@@ -25,6 +26,7 @@ export const FEATURE_MODULES: Type[] = [
   UsersModule,
   OrganizationsModule,
   MembershipsModule,
+  InvitationsModule,
   GithubModule,
   ClerkModule,
   AuditModule,

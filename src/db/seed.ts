@@ -1,8 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { INVITATION_LIFETIME_DAYS } from '../invitations/invitation-status';
 import type { Database } from './database';
 import {
   githubInstallationRepositories,
   githubInstallations,
+  invitations,
   organizationMembers,
   organizations,
   users,
@@ -54,6 +56,15 @@ const SEED_REPOSITORIES = [
   { id: '2003', installationId: '1001', name: 'acme/infra' },
 ];
 
+/** Alice (admin of Acme) has invited Carol, a stranger to Acme, who has not answered yet. */
+export const SEED_INVITATION = {
+  id: 'inv_seed_carol_acme',
+  organizationId: 'org_acme',
+  email: 'carol@globex.test',
+  role: 'member',
+  invitedBy: 'user_alice',
+};
+
 /** Demo data; running it again changes nothing (rows are matched by their fixed ids). */
 export async function seed(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
@@ -74,5 +85,13 @@ export async function seed(db: Database): Promise<void> {
     }
     await tx.insert(githubInstallations).values(SEED_INSTALLATION).onConflictDoNothing();
     await tx.insert(githubInstallationRepositories).values(SEED_REPOSITORIES).onConflictDoNothing();
+    // Pending for seven days from the first seed; once answered (or expired) it stays so.
+    await tx
+      .insert(invitations)
+      .values({
+        ...SEED_INVITATION,
+        expiresAt: sql`now() + make_interval(days => ${INVITATION_LIFETIME_DAYS})`,
+      })
+      .onConflictDoNothing();
   });
 }

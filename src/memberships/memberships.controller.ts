@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/current-user.decorator';
 import { OrganizationScoped, OrgAdminOnly } from '../common/auth/organization-access.guard';
+import { PlatformAdminOnly } from '../common/auth/platform-admin.guard';
 import type { Principal } from '../common/auth/principal';
 import { pathId } from '../common/http/path-id.pipe';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
@@ -28,10 +29,13 @@ export class MembershipsController {
     return mapPage(await this.memberships.list(orgId, query), MemberResponseDto.from);
   }
 
-  /** A user who left can be added again. */
+  /**
+   * Platform admins only: nobody is made a member without agreeing, so organization admins
+   * invite instead (POST /organizations/{orgId}/invitations). A user who left can be added again.
+   */
   @Post()
-  @OrgAdminOnly()
-  @ApiErrors('VALIDATION_FAILED', 'USER_NOT_FOUND', 'MEMBER_ALREADY_EXISTS')
+  @PlatformAdminOnly()
+  @ApiErrors('VALIDATION_FAILED', 'FORBIDDEN', 'USER_NOT_FOUND', 'MEMBER_ALREADY_EXISTS')
   async add(@Param('orgId') orgId: string, @Body() body: AddMemberDto): Promise<MemberResponseDto> {
     return MemberResponseDto.from(await this.memberships.add(orgId, body.userId, body.role));
   }

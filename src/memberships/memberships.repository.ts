@@ -139,6 +139,22 @@ export class MembershipsRepository {
     return row?.id;
   }
 
+  async hasMemberWithEmail(organizationId: string, email: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: organizationMembers.id })
+      .from(organizationMembers)
+      .innerJoin(users, eq(organizationMembers.userId, users.id))
+      .where(
+        and(
+          eq(organizationMembers.organizationId, organizationId),
+          activeMember,
+          sql`lower(${users.email}) = lower(${email})`,
+        ),
+      )
+      .limit(1);
+    return row !== undefined;
+  }
+
   async updateRole(memberId: string, role: OrgRole): Promise<void> {
     await this.db
       .update(organizationMembers)

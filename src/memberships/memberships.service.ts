@@ -69,6 +69,32 @@ export class MembershipsService {
     });
   }
 
+  /**
+   * For invitations: the membership an accepted invitation makes, in the caller's transaction.
+   * Its audit event names the invitation.
+   */
+  async addByInvitation(
+    organizationId: string,
+    userId: string,
+    role: OrgRole,
+    invitationId: string,
+  ): Promise<MemberWithUser> {
+    const memberId = await this.members.insert(organizationId, userId, role);
+    if (!memberId) {
+      throw new DomainError(
+        'MEMBER_ALREADY_EXISTS',
+        'You already are a member of this organization',
+      );
+    }
+    await this.recordAdded(organizationId, memberId, userId, role, { invitationId });
+    return (await this.members.find(organizationId, memberId))!;
+  }
+
+  /** Whether an active member's user has this email, whatever its case. */
+  hasMemberWithEmail(organizationId: string, email: string): Promise<boolean> {
+    return this.members.hasMemberWithEmail(organizationId, email);
+  }
+
   /** For organizations: the creator's first membership. */
   async addFounder(organizationId: string, userId: string): Promise<void> {
     const memberId = await this.members.insert(organizationId, userId, 'admin');
@@ -88,12 +114,13 @@ export class MembershipsService {
     memberId: string,
     userId: string,
     role: OrgRole,
+    more: Record<string, unknown> = {},
   ): Promise<void> {
     return this.audit.record({
       organizationId,
       action: 'member.added',
       targetId: memberId,
-      data: { userId, role },
+      data: { userId, role, ...more },
     });
   }
 

@@ -164,7 +164,10 @@ export interface paths {
         /** Members with their user; members whose user was deleted are left out. */
         get: operations["MembershipsController_list"];
         put?: never;
-        /** A user who left can be added again. */
+        /**
+         * Platform admins only: nobody is made a member without agreeing, so organization admins
+         *     invite instead (POST /organizations/{orgId}/invitations). A user who left can be added again.
+         */
         post: operations["MembershipsController_add"];
         delete?: never;
         options?: never;
@@ -187,6 +190,99 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["MembershipsController_changeRole"];
+        trace?: never;
+    };
+    "/organizations/{orgId}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's invitations, newest first, with every status unless `?status=` says. */
+        get: operations["OrganizationInvitationsController_list"];
+        put?: never;
+        /**
+         * Invites an email address with a role, pending for seven days. The service sends no email:
+         *     the invitee finds it at GET /users/me/invitations. The answer is the same whether or not
+         *     anyone has that address.
+         */
+        post: operations["OrganizationInvitationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes a pending invitation; any other status is INVITATION_NOT_PENDING. */
+        delete: operations["OrganizationInvitationsController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's pending invitations, newest first, with each organization's id and name. */
+        get: operations["MyInvitationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/invitations/{invitationId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accepts: the caller becomes a member with the invited role, in the same transaction that
+         *     marks the invitation accepted. Answers the new member.
+         */
+        post: operations["MyInvitationsController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/invitations/{invitationId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declines: the invitation can no longer be accepted; the organization may invite again. */
+        post: operations["MyInvitationsController_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/organizations/{orgId}/github/installations": {
@@ -477,6 +573,84 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "member";
         };
+        InvitationResponseDto: {
+            id: string;
+            organizationId: string;
+            email: string;
+            /** @enum {string} */
+            role: "admin" | "member";
+            /**
+             * @description `expired` once past `expiresAt` without an answer.
+             * @enum {string}
+             */
+            status: "pending" | "revoked" | "accepted" | "declined" | "expired";
+            /** @description The user who invited; null when that user is gone. */
+            invitedBy: string | null;
+            /**
+             * Format: date-time
+             * @description Seven days after it was made.
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description When it was accepted, declined or revoked.
+             */
+            respondedAt: string | null;
+            /** @description The membership its acceptance made. */
+            memberId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        InvitationPageDto: {
+            data: components["schemas"]["InvitationResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
+            nextCursor: string | null;
+        };
+        CreateInvitationDto: {
+            /**
+             * Format: email
+             * @description Who is invited: the user whose email matches (whatever its case) may accept.
+             */
+            email: string;
+            /**
+             * @description The role the invitee gets on accepting.
+             * @enum {string}
+             */
+            role: "admin" | "member";
+        };
+        InvitingOrganizationDto: {
+            id: string;
+            name: string;
+        };
+        MyInvitationResponseDto: {
+            id: string;
+            organization: components["schemas"]["InvitingOrganizationDto"];
+            /** @description The address it was sent to, as the inviter typed it. */
+            email: string;
+            /**
+             * @description The role accepting gives.
+             * @enum {string}
+             */
+            role: "admin" | "member";
+            /** @enum {string} */
+            status: "pending" | "revoked" | "accepted" | "declined" | "expired";
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description When it was accepted or declined.
+             */
+            respondedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        MyInvitationPageDto: {
+            data: components["schemas"]["MyInvitationResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
+            nextCursor: string | null;
+        };
         InstallationResponseDto: {
             /** @description GitHub's installation id. */
             id: string;
@@ -562,7 +736,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            error: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_SIGNATURE" | "USER_NOT_PROVISIONED" | "FORBIDDEN" | "NOT_FOUND" | "USER_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "MEMBER_NOT_FOUND" | "INSTALLATION_NOT_FOUND" | "REPOSITORY_NOT_FOUND" | "USER_ALREADY_EXISTS" | "ORGANIZATION_ALREADY_EXISTS" | "MEMBER_ALREADY_EXISTS" | "LAST_ADMIN" | "INSTALLATION_LINKED_ELSEWHERE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "GITHUB_UNAVAILABLE" | "WEBHOOK_NOT_CONFIGURED" | "DATABASE_UNAVAILABLE" | "GITHUB_APP_NOT_CONFIGURED";
+            error: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_SIGNATURE" | "USER_NOT_PROVISIONED" | "FORBIDDEN" | "NOT_FOUND" | "USER_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "MEMBER_NOT_FOUND" | "INSTALLATION_NOT_FOUND" | "REPOSITORY_NOT_FOUND" | "INVITATION_NOT_FOUND" | "USER_ALREADY_EXISTS" | "ORGANIZATION_ALREADY_EXISTS" | "MEMBER_ALREADY_EXISTS" | "LAST_ADMIN" | "INSTALLATION_LINKED_ELSEWHERE" | "INVITATION_ALREADY_PENDING" | "INVITATION_NOT_PENDING" | "INVITATION_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "GITHUB_UNAVAILABLE" | "WEBHOOK_NOT_CONFIGURED" | "DATABASE_UNAVAILABLE" | "GITHUB_APP_NOT_CONFIGURED";
             /** @example Request validation failed */
             message: string;
             details?: components["schemas"]["ErrorDetailDto"][];
@@ -1749,6 +1923,433 @@ export interface operations {
             };
             /** @description LAST_ADMIN */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    OrganizationInvitationsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Only invitations with this status; default every status. */
+                status?: "pending" | "revoked" | "accepted" | "declined" | "expired";
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    OrganizationInvitationsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvitationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationResponseDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVITATION_ALREADY_PENDING, MEMBER_ALREADY_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    OrganizationInvitationsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description ORGANIZATION_NOT_FOUND, INVITATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVITATION_NOT_PENDING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MyInvitationsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInvitationPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MyInvitationsController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVITATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVITATION_NOT_PENDING, MEMBER_ALREADY_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVITATION_EXPIRED */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MyInvitationsController_decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInvitationResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVITATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVITATION_NOT_PENDING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVITATION_EXPIRED */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

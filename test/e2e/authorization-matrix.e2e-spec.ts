@@ -3,7 +3,9 @@ import { bearer } from '../support/auth';
 import { CLERK_SECRET } from '../support/clerk-events';
 import {
   makeInstallation,
+  makeInvitation,
   makeMember,
+  makeOrganization,
   makeRepository,
   makeTeam,
   makeUser,
@@ -43,6 +45,8 @@ interface World {
   installationId: string;
   repositoryId: string;
   freshInstallationId: string;
+  /** Pending, to the organization, addressed to the otherOrgAdmin caller. */
+  invitationId: string;
 }
 
 interface Route {
@@ -166,7 +170,7 @@ const ROUTES: Route[] = [
     path: '/organizations/:orgId/members',
     url: (w) => `/organizations/${w.orgId}/members`,
     body: (w) => ({ userId: w.freshUserId, role: 'member' }),
-    expect: inOrg(403, 201, 201),
+    expect: inOrg(403, 403, 201),
   },
   {
     method: 'patch',
@@ -227,6 +231,47 @@ const ROUTES: Route[] = [
     expect: inOrg(403, 200, 200),
   },
   {
+    method: 'get',
+    path: '/organizations/:orgId/invitations',
+    url: (w) => `/organizations/${w.orgId}/invitations`,
+    expect: inOrg(403, 200, 200),
+  },
+  {
+    method: 'post',
+    path: '/organizations/:orgId/invitations',
+    url: (w) => `/organizations/${w.orgId}/invitations`,
+    body: () => ({
+      email: `new.${Math.random().toString(36).slice(2)}@matrix.test`,
+      role: 'member',
+    }),
+    expect: inOrg(403, 201, 201),
+  },
+  {
+    method: 'delete',
+    path: '/organizations/:orgId/invitations/:invitationId',
+    url: (w) => `/organizations/${w.orgId}/invitations/${w.invitationId}`,
+    expect: inOrg(403, 204, 204),
+  },
+  {
+    method: 'get',
+    path: '/users/me/invitations',
+    url: () => '/users/me/invitations',
+    expect: anyUser(200),
+  },
+  {
+    // Only the invitee may answer; to everyone else the invitation does not exist.
+    method: 'post',
+    path: '/users/me/invitations/:invitationId/accept',
+    url: (w) => `/users/me/invitations/${w.invitationId}/accept`,
+    expect: { ...anyUser(404), otherOrgAdmin: 201 },
+  },
+  {
+    method: 'post',
+    path: '/users/me/invitations/:invitationId/decline',
+    url: (w) => `/users/me/invitations/${w.invitationId}/decline`,
+    expect: { ...anyUser(404), otherOrgAdmin: 200 },
+  },
+  {
     method: 'post',
     path: '/webhooks/github',
     url: () => '/webhooks/github',
@@ -258,6 +303,9 @@ describe('authorization matrix', () => {
     const team = await makeTeam(t.db);
     const installation = await makeInstallation(t.db, team.org.id);
     const repository = await makeRepository(t.db, installation.id);
+    // An admin of another organization, invited to this one: a pending invitation grants nothing.
+    const invitee = await makeUser(t.db);
+    const invitation = await makeInvitation(t.db, team.org.id, invitee.email);
     const world: World = {
       orgId: team.org.id,
       adminUserId: team.admin.id,
@@ -267,6 +315,7 @@ describe('authorization matrix', () => {
       installationId: installation.id,
       repositoryId: repository.id,
       freshInstallationId: String(nextGithubId()),
+      invitationId: invitation.id,
     };
     switch (caller) {
       case 'anonymous':
@@ -286,7 +335,8 @@ describe('authorization matrix', () => {
         return { world, callerId: team.admin.id };
       }
       case 'otherOrgAdmin':
-        return { world, callerId: (await makeTeam(t.db)).admin.id };
+        await makeMember(t.db, (await makeOrganization(t.db)).id, invitee.id, 'admin');
+        return { world, callerId: invitee.id };
       case 'platformAdmin':
         return { world, callerId: (await makeUser(t.db, { isAdmin: true })).id };
     }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { tokenFor } from '../support/auth';
 import {
   makeInstallation,
+  makeInvitation,
   makeMember,
   makeRepository,
   makeTeam,
@@ -23,6 +24,7 @@ const TABLES = [
   'organization_members',
   'github_installations',
   'github_installation_repositories',
+  'invitations',
 ];
 /** What must never reach a client or a log line: stack frames, SQL, driver internals, secrets. */
 const LEAKS = [
@@ -51,6 +53,12 @@ const ROUTES: [string, string][] = [
   ['POST', '/organizations/:orgId/members'],
   ['PATCH', '/organizations/:orgId/members/:memberId'],
   ['DELETE', '/organizations/:orgId/members/:memberId'],
+  ['GET', '/organizations/:orgId/invitations'],
+  ['POST', '/organizations/:orgId/invitations'],
+  ['DELETE', '/organizations/:orgId/invitations/:invitationId'],
+  ['GET', '/users/me/invitations'],
+  ['POST', '/users/me/invitations/:invitationId/accept'],
+  ['POST', '/users/me/invitations/:invitationId/decline'],
   ['GET', '/organizations/:orgId/github/installations'],
   ['POST', '/organizations/:orgId/github/installations'],
   ['DELETE', '/organizations/:orgId/github/installations/:installationId'],
@@ -79,12 +87,14 @@ onServer('fuzzing every endpoint', () => {
     await makeMember(db, team.org.id, (await makeUser(db)).id, 'admin');
     const installation = await makeInstallation(db, team.org.id);
     const repository = await makeRepository(db, installation.id);
+    const invitation = await makeInvitation(db, team.org.id, team.member.email.toUpperCase());
     ids = {
       orgId: team.org.id,
       userId: team.member.id,
       memberId: team.memberMembership.id,
       installationId: installation.id,
       repositoryId: repository.id,
+      invitationId: invitation.id,
     };
     tokens = [tokenFor(team.admin.id), tokenFor(platformAdmin.id), tokenFor(team.member.id)];
     service = await ServiceProcess.start({ DATABASE_URL: database.url!, ...SECRETS });
@@ -136,7 +146,7 @@ onServer('fuzzing every endpoint', () => {
     fc.string({ maxLength: 60 }),
   );
   const query = fc.dictionary(
-    fc.constantFrom('limit', 'cursor', 'email', 'all', 'includeDeleted', 'q', 'x'),
+    fc.constantFrom('limit', 'cursor', 'email', 'all', 'includeDeleted', 'q', 'status', 'x'),
     fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)),
     { maxKeys: 3 },
   );

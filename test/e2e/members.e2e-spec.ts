@@ -76,10 +76,10 @@ describe('organization members', () => {
   });
 
   describe('POST /organizations/:orgId/members', () => {
-    it('adds a user (org admin) and answers 201 with the member', async () => {
-      const { org, admin } = await makeTeam(t.db);
+    it('adds a user to any organization (platform admin) and answers 201 with the member', async () => {
+      const { org } = await makeTeam(t.db);
       const newcomer = await makeUser(t.db);
-      const res = await as(admin.id)
+      const res = await as(platformAdminId)
         .post(`/organizations/${org.id}/members`)
         .send({ userId: newcomer.id, role: 'member' });
       expect(res.status).toBe(201);
@@ -92,14 +92,14 @@ describe('organization members', () => {
       expect(res.body.user.id).toBe(newcomer.id);
     });
 
-    it('answers 409 MEMBER_ALREADY_EXISTS, 404 for unknown or deleted users, 403 for members', async () => {
+    it('answers 409 MEMBER_ALREADY_EXISTS, 404 for unknown or deleted users, 403 for org admins and members', async () => {
       const { org, admin, member } = await makeTeam(t.db);
-      const dup = await as(admin.id)
+      const dup = await as(platformAdminId)
         .post(`/organizations/${org.id}/members`)
         .send({ userId: member.id, role: 'admin' });
       expect(dup.status).toBe(409);
       expect(dup.body.error).toBe('MEMBER_ALREADY_EXISTS');
-      const unknown = await as(admin.id)
+      const unknown = await as(platformAdminId)
         .post(`/organizations/${org.id}/members`)
         .send({ userId: 'user_nobody', role: 'member' });
       expect(unknown.status).toBe(404);
@@ -107,31 +107,26 @@ describe('organization members', () => {
       const gone = await makeUser(t.db, { deleted: true, deletedAt: new Date() });
       expect(
         (
-          await as(admin.id)
+          await as(platformAdminId)
             .post(`/organizations/${org.id}/members`)
             .send({ userId: gone.id, role: 'member' })
         ).status,
       ).toBe(404);
       const other = await makeUser(t.db);
-      const forbidden = await as(member.id)
-        .post(`/organizations/${org.id}/members`)
-        .send({ userId: other.id, role: 'member' });
-      expect(forbidden.status).toBe(403);
+      // Organization admins invite instead: nobody is made a member without agreeing.
+      for (const caller of [admin.id, member.id]) {
+        const forbidden = await as(caller)
+          .post(`/organizations/${org.id}/members`)
+          .send({ userId: other.id, role: 'member' });
+        expect(forbidden.status).toBe(403);
+        expect(forbidden.body.error).toBe('FORBIDDEN');
+      }
       expect(await activeRows(org.id)).toHaveLength(2);
-    });
-
-    it('lets a platform admin add members to any organization', async () => {
-      const { org } = await makeTeam(t.db);
-      const newcomer = await makeUser(t.db);
-      const res = await as(platformAdminId)
-        .post(`/organizations/${org.id}/members`)
-        .send({ userId: newcomer.id, role: 'admin' });
-      expect(res.status).toBe(201);
     });
 
     it('refuses bad bodies with 400', async () => {
       const { org, admin } = await makeTeam(t.db);
-      const res = await as(admin.id)
+      const res = await as(platformAdminId)
         .post(`/organizations/${org.id}/members`)
         .send({ userId: admin.id, role: 'owner' });
       expect(res.status).toBe(400);
@@ -139,11 +134,11 @@ describe('organization members', () => {
     });
 
     it('of ten simultaneous adds of one user, exactly one wins', async () => {
-      const { org, admin } = await makeTeam(t.db);
+      const { org } = await makeTeam(t.db);
       const newcomer = await makeUser(t.db);
       const results = await Promise.all(
         Array.from({ length: 10 }, () =>
-          as(admin.id)
+          as(platformAdminId)
             .post(`/organizations/${org.id}/members`)
             .send({ userId: newcomer.id, role: 'member' }),
         ),
@@ -242,7 +237,7 @@ describe('organization members', () => {
         .where(eq(organizationMembers.id, memberMembership.id));
       expect(row).toMatchObject({ deleted: true, deletedAt: expect.any(Date) });
       expect((await as(member.id).get(`/organizations/${org.id}`)).status).toBe(404);
-      const again = await as(admin.id)
+      const again = await as(platformAdminId)
         .post(`/organizations/${org.id}/members`)
         .send({ userId: member.id, role: 'member' });
       expect(again.status).toBe(201);

@@ -15,7 +15,7 @@ describe('the typed client generated from openapi.json', () => {
   });
   afterAll(() => t.close());
 
-  it('creates an organization, adds a member and reads them back, all typed', async () => {
+  it('creates an organization, invites a member who accepts, and reads them back, all typed', async () => {
     const owner = await makeUser(t.db);
     const colleague = await makeUser(t.db);
     const api = apiClient(baseUrl, tokenFor(owner.id));
@@ -24,10 +24,15 @@ describe('the typed client generated from openapi.json', () => {
     expect(created.response.status).toBe(201);
     const orgId = created.data!.id;
 
-    const added = await api.POST('/organizations/{orgId}/members', {
+    const invited = await api.POST('/organizations/{orgId}/invitations', {
       params: { path: { orgId } },
-      body: { userId: colleague.id, role: 'member' },
+      body: { email: colleague.email, role: 'member' },
     });
+    expect(invited.data?.status).toBe('pending');
+    const added = await apiClient(baseUrl, tokenFor(colleague.id)).POST(
+      '/users/me/invitations/{invitationId}/accept',
+      { params: { path: { invitationId: invited.data!.id } } },
+    );
     expect(added.data?.user.email).toBe(colleague.email);
 
     const members = await api.GET('/organizations/{orgId}/members', {

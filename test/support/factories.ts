@@ -6,6 +6,8 @@ import {
   GithubInstallationRepository,
   githubInstallationRepositories,
   githubInstallations,
+  Invitation,
+  invitations,
   NewOrganization,
   NewUser,
   Organization,
@@ -92,6 +94,26 @@ export async function makeRepository(
   const [row] = await db
     .insert(githubInstallationRepositories)
     .values({ id: String(nextGithubId()), installationId, name })
+    .returning();
+  return row;
+}
+
+/** A pending invitation, valid for seven days unless `overrides` say otherwise. */
+export async function makeInvitation(
+  db: Database,
+  organizationId: string,
+  email: string,
+  overrides: Partial<typeof invitations.$inferInsert> = {},
+): Promise<Invitation> {
+  const [row] = await db
+    .insert(invitations)
+    .values({
+      organizationId,
+      email,
+      role: 'member',
+      expiresAt: new Date(Date.now() + 7 * 24 * 3600_000),
+      ...overrides,
+    })
     .returning();
   return row;
 }
