@@ -19,6 +19,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { UsersModule } from './users/users.module';
+// generate:module imports (npm run generate:module adds a module's import above this line)
 
 /** Feature modules, in the order their routes appear in the API. Add new modules here. */
 export const FEATURE_MODULES: Type[] = [
@@ -30,6 +31,7 @@ export const FEATURE_MODULES: Type[] = [
   GithubModule,
   ClerkModule,
   AuditModule,
+  // generate:module modules
 ];
 
 @Module({})

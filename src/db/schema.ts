@@ -238,6 +238,8 @@ export const auditEvents = pgTable(
   ],
 );
 
+// generate:module tables (npm run generate:module adds a table above this line)
+
 export const usersRelations = relations(users, ({ many }) => ({
   organizations: many(organizationMembers),
 }));
@@ -288,3 +290,4 @@ export type GithubLinkState = typeof githubLinkStates.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
+// generate:module types

@@ -271,6 +271,7 @@ const ROUTES: Route[] = [
     url: (w) => `/users/me/invitations/${w.invitationId}/decline`,
     expect: { ...anyUser(404), otherOrgAdmin: 200 },
   },
+  // generate:module matrix rows
   {
     method: 'post',
     path: '/webhooks/github',

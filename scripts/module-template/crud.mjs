@@ -1,9 +1,12 @@
-// The files of a generated org-scoped module. `n` holds the name in its spellings:
-// plural (work-items), singular (work-item), Plural (WorkItems), Singular (WorkItem),
-// camelPlural (workItems), table (work_items), ENTITY (WORK_ITEM), prefix (wor).
+// Kind `crud`: an organization-owned resource with a name: create, list oldest first, get,
+// soft delete. `n` holds the name in its spellings (names.mjs).
+export const description =
+  'an organization-owned resource: POST, GET (list, oldest first), GET /:id, DELETE (soft)';
+
 export function templates(n) {
   const route = `organizations/:orgId/${n.plural}`;
   return {
+    notFoundCode: true,
     table: `export const ${n.camelPlural} = pgTable(
   '${n.table}',
   {
