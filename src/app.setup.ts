@@ -2,21 +2,16 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { AppConfig } from './common/config/app-config';
+import { jsonBodyParser } from './common/http/json-body';
+import { rejectNulCharacters } from './common/http/nul-characters.middleware';
 import { requireJsonBody } from './common/http/require-json.middleware';
 import { setupOpenApi } from './openapi';
-
-export const BODY_LIMIT = '1mb';
 
 /** Everything main.ts and the tests both need on top of the module graph. */
 export async function configureApp(
   app: NestExpressApplication,
   config: AppConfig,
 ): Promise<INestApplication> {
-  app.useBodyParser('json', {
-    limit: BODY_LIMIT,
-    type: ['application/json', 'application/*+json'],
-  });
-  app.use(requireJsonBody);
   app.use(
     helmet({
       // Swagger UI runs inline scripts of its own.
@@ -27,6 +22,11 @@ export async function configureApp(
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     credentials: true,
   });
+  // Input checks after the headers above, so their refusals carry them too.
+  // Named jsonParser, so Nest does not add a JSON parser of its own at init.
+  app.use(jsonBodyParser());
+  app.use(requireJsonBody);
+  app.use(rejectNulCharacters);
   app.disable('x-powered-by');
   // A weak ETag is a SHA-1 of every body; no client of this API sends If-None-Match, and the
   // hash cost about 4% of the requests per second (bench/README.md).

@@ -50,8 +50,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof DomainError) {
-      return { error: exception.code, message: exception.message, details: exception.details };
+    const domainError = asDomainError(exception);
+    if (domainError) {
+      return {
+        error: domainError.code,
+        message: domainError.message,
+        details: domainError.details,
+      };
     }
     const parserError = BODY_PARSER_ERRORS[bodyParserErrorType(exception)];
     if (parserError) return parserError;
@@ -70,6 +75,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     this.logger.error({ msg: 'Unhandled error', err: describeError(exception) });
     return { error: 'INTERNAL_ERROR', message: 'An unexpected error occurred' };
   }
+}
+
+/**
+ * A DomainError thrown inside an Express middleware hook (the JSON parser's shape check) comes
+ * back wrapped by Nest's Express adapter, with the original as `cause`.
+ */
+function asDomainError(exception: unknown): DomainError | undefined {
+  if (exception instanceof DomainError) return exception;
+  const cause = (exception as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof DomainError ? cause : undefined;
 }
 
 /** body-parser's error type; Nest's Express adapter wraps the error and keeps it as `cause`. */

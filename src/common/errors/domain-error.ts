@@ -6,18 +6,24 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
+/** An answer names at most this many problems, however many the input has. */
+export const MAX_ERROR_DETAILS = 20;
+
 /**
  * An expected failure with a stable code. Services throw these (never HTTP exceptions); the
  * global filter turns the code into a status.
  */
 export class DomainError extends Error {
+  readonly details?: ErrorDetail[];
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: ErrorDetail[],
+    details?: ErrorDetail[],
   ) {
     super(message);
     this.name = new.target.name;
+    this.details = details?.slice(0, MAX_ERROR_DETAILS);
   }
 }
 
