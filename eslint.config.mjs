@@ -39,6 +39,26 @@ export default tseslint.config(
     },
   },
   {
+    // Environment values are never null, so IsOptional's null handling is harmless there.
+    files: ['src/**/*.ts'],
+    ignores: ['src/common/config/environment.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message:
+                'IsOptional lets null through to NOT NULL columns: use OptionalField (src/common/http/optional-field.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import type { ActorType } from '../../common/context/actor-context';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
@@ -41,12 +42,12 @@ export class AuditEventPageDto extends PageOf(AuditEventResponseDto) {}
 
 export class ListAuditEventsQueryDto extends PaginationQueryDto {
   /** Only events of this action. */
-  @IsOptional()
+  @OptionalField()
   @IsIn(AUDIT_ACTION_NAMES)
   action?: AuditAction;
 
   /** Only events by this user. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(128)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'actorId may contain letters, digits, _ and - only' })

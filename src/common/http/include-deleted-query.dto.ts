@@ -1,9 +1,10 @@
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
+import { OptionalField } from './optional-field';
 import { BooleanQuery } from './boolean-query';
 
 export class IncludeDeletedQueryDto {
   /** Platform admins only: also find a soft-deleted row. */
-  @IsOptional()
+  @OptionalField()
   @BooleanQuery()
   @IsBoolean()
   includeDeleted?: boolean;

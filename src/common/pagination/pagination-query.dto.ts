@@ -1,11 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { OptionalField } from '../http/optional-field';
 import type { PageRequest } from './page';
 
 export class PaginationQueryDto implements PageRequest {
   /** Page size, 1..100. */
-  @IsOptional()
+  @OptionalField()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -15,7 +16,7 @@ export class PaginationQueryDto implements PageRequest {
   limit: number = 20;
 
   /** Opaque: the `nextCursor` of the previous page. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(512)
   cursor?: string;

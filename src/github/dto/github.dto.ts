@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
 import type { GithubInstallation, GithubInstallationRepository } from '../../db/schema';
@@ -62,7 +63,7 @@ export class RepositoryPageDto extends PageOf(RepositoryResponseDto) {}
 
 export class ListRepositoriesQueryDto extends PaginationQueryDto {
   /** Case-insensitive substring of the full name. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(200)
   q?: string;

@@ -1,4 +1,5 @@
-import { IsEmail, IsIn, IsOptional, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, MaxLength } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import { ORG_ROLES, type OrgRole } from '../../common/auth/principal';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
@@ -18,7 +19,7 @@ export class CreateInvitationDto {
 
 export class ListInvitationsQueryDto extends PaginationQueryDto {
   /** Only invitations with this status; default every status. */
-  @IsOptional()
+  @OptionalField()
   @IsIn(INVITATION_STATUSES)
   status?: InvitationStatus;
 }

@@ -1,5 +1,6 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { IsBoolean } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import { BooleanQuery } from '../../common/http/boolean-query';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
@@ -40,12 +41,12 @@ export class CreateOrganizationDto {
   name!: string;
 
   /** Platform admins only, unless FREE. */
-  @IsOptional()
+  @OptionalField()
   @IsIn(PLANS)
   plan?: Plan;
 
   /** Platform admins only: e.g. the Clerk organization id. Made here (`org_…`) when absent. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(128)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'id may contain letters, digits, _ and - only' })
@@ -54,27 +55,27 @@ export class CreateOrganizationDto {
 
 export class UpdateOrganizationDto {
   /** Organization admins. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
   /** Platform admins only. */
-  @IsOptional()
+  @OptionalField()
   @IsIn(PLANS)
   plan?: Plan;
 }
 
 export class ListOrganizationsQueryDto extends PaginationQueryDto {
   /** Platform admins only: every organization, not just yours. */
-  @IsOptional()
+  @OptionalField()
   @BooleanQuery()
   @IsBoolean()
   all?: boolean;
 
   /** Platform admins only, with `all=true`: include soft-deleted organizations. */
-  @IsOptional()
+  @OptionalField()
   @BooleanQuery()
   @IsBoolean()
   includeDeleted?: boolean;

@@ -1,4 +1,5 @@
-import { IsBoolean, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, Matches } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import { EmailField, NameField, PhotoUrlField, UserIdField } from './user-fields';
 
 export class CreateUserDto {
@@ -19,7 +20,7 @@ export class CreateUserDto {
   @PhotoUrlField()
   photoUrl!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   isAdmin?: boolean;
 }

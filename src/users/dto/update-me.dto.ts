@@ -1,17 +1,17 @@
-import { IsOptional } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import { NameField, PhotoUrlField } from './user-fields';
 
 export class UpdateMeDto {
-  @IsOptional()
+  @OptionalField()
   @NameField()
   firstName?: string;
 
-  @IsOptional()
+  @OptionalField()
   @NameField()
   lastName?: string;
 
   /** http(s) URL, at most 2,048 characters. */
-  @IsOptional()
+  @OptionalField()
   @PhotoUrlField()
   photoUrl?: string;
 }

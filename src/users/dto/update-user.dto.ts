@@ -1,14 +1,15 @@
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import { EmailField } from './user-fields';
 import { UpdateMeDto } from './update-me.dto';
 
 export class UpdateUserDto extends UpdateMeDto {
-  @IsOptional()
+  @OptionalField()
   @EmailField()
   email?: string;
 
   /** Grants or revokes platform administration. */
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   isAdmin?: boolean;
 }
