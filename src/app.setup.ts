@@ -12,6 +12,9 @@ export async function configureApp(
   app: NestExpressApplication,
   config: AppConfig,
 ): Promise<INestApplication> {
+  // Only these addresses may say, in X-Forwarded-For, who the client is; with none, the
+  // socket's address is the client (rate limits are per client address).
+  app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.use(
     helmet({
       // Swagger UI runs inline scripts of its own.
@@ -31,7 +34,6 @@ export async function configureApp(
   // A weak ETag is a SHA-1 of every body; no client of this API sends If-None-Match, and the
   // hash cost about 4% of the requests per second (bench/README.md).
   app.set('etag', false);
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   await setupOpenApi(app);
   return app;
 }

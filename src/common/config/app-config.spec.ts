@@ -12,6 +12,16 @@ describe('loadConfig', () => {
     expect(config.nodeEnv).toBe('development');
     expect(config.usesDevKey).toBe(true);
     expect(config.corsOrigins).toEqual([]);
+    expect(config.trustedProxies).toEqual([]);
+  });
+
+  it('reads TRUSTED_PROXIES as addresses and CIDR ranges, and refuses anything else', () => {
+    expect(
+      loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7,::1, fd00::/8' }).trustedProxies,
+    ).toEqual(['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8']);
+    for (const bad of ['loopback', '10.0.0.0/33', '10.0.0.1/8/1', '300.1.1.1', '::1/129', 'a,b']) {
+      expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
+    }
   });
 
   it('reads PostgreSQL settings and does not migrate on start by default there', () => {

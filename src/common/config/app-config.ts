@@ -1,3 +1,4 @@
+import { commaList } from './address-list';
 import { EnvironmentVariables, validateEnvironment } from './environment';
 
 export type DatabaseConfig =
@@ -18,12 +19,6 @@ export interface AuthConfig {
   devKeyDir: string;
 }
 
-const list = (value?: string) =>
-  value
-    ?.split(',')
-    .map((item) => item.trim())
-    .filter(Boolean) ?? [];
-
 /**
  * The service's whole configuration, read and validated once at start.
  * Injected by class: `constructor(private readonly config: AppConfig)`.
@@ -43,6 +38,8 @@ export class AppConfig {
   readonly corsOrigins: string[];
   /** Shared rate-limit counters across instances; in-process counters when unset. */
   readonly redisUrl?: string;
+  /** Proxies whose X-Forwarded-For names the client; empty: the socket address is the client. */
+  readonly trustedProxies: string[];
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -58,7 +55,7 @@ export class AppConfig {
         }
       : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
     this.migrateOnStart = env.DB_MIGRATE_ON_START ?? this.database.kind === 'pglite';
-    const authorizedParties = list(env.CLERK_AUTHORIZED_PARTIES);
+    const authorizedParties = commaList(env.CLERK_AUTHORIZED_PARTIES);
     this.auth = {
       jwtKey: env.CLERK_JWT_KEY,
       secretKey: env.CLERK_SECRET_KEY,
@@ -76,8 +73,9 @@ export class AppConfig {
           }
         : undefined;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
-    this.corsOrigins = list(env.CORS_ORIGINS);
+    this.corsOrigins = commaList(env.CORS_ORIGINS);
     this.redisUrl = env.REDIS_URL;
+    this.trustedProxies = commaList(env.TRUSTED_PROXIES);
   }
 
   get isProduction(): boolean {
