@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import request from 'supertest';
+import { organizations } from '../../src/db/schema';
 import { bearer } from '../support/auth';
-import { CLERK_SECRET } from '../support/clerk-events';
+import { CLERK_SECRET, signClerk, userEvent } from '../support/clerk-events';
 import {
   makeInstallation,
   makeInvitation,
@@ -11,7 +13,7 @@ import {
   makeUser,
   nextGithubId,
 } from '../support/factories';
-import { GITHUB_SECRET } from '../support/github-events';
+import { github, GITHUB_SECRET, signGithub } from '../support/github-events';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -374,5 +376,152 @@ describe('authorization matrix', () => {
     );
     const tabled = ROUTES.map((r) => `${r.method} ${r.path}`);
     expect([...tabled].sort()).toEqual([...documented].sort());
+  });
+});
+
+describe('an empty PATCH /organizations/:orgId', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('is 403 FORBIDDEN for a plain member, like any other PATCH by them, and changes nothing', async () => {
+    const team = await makeTeam(t.db);
+    const res = await request(t.server)
+      .patch(`/organizations/${team.org.id}`)
+      .set('Authorization', bearer(team.member.id))
+      .send({});
+    expect(res.status).toBe(403);
+    expect(res.body.error).toBe('FORBIDDEN');
+    const [org] = await t.db.select().from(organizations).where(eq(organizations.id, team.org.id));
+    expect(org.updatedAt).toEqual(team.org.updatedAt);
+  });
+});
+
+/**
+ * Every failed authentication spends the caller's per-IP budget (RATE_LIMIT_PER_MINUTE): bad
+ * tokens, valid tokens of deleted or unknown users, bad webhook signatures. The client address
+ * is the socket's, unless the socket is a proxy named in TRUSTED_PROXIES.
+ */
+describe('failed authentications spend the IP budget (RATE_LIMIT_PER_MINUTE=3)', () => {
+  const LIMIT = 3;
+  const env = (extra: Record<string, string> = {}) => ({
+    RATE_LIMIT_PER_MINUTE: String(LIMIT),
+    CLERK_WEBHOOK_SIGNING_SECRET: CLERK_SECRET,
+    GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
+    ...extra,
+  });
+
+  /** Statuses of `LIMIT + 1` calls, one after the other. */
+  async function flood(call: (i: number) => request.Test): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMIT; i++) statuses.push((await call(i)).status);
+    return statuses;
+  }
+
+  describe('behind a trusted proxy (TRUSTED_PROXIES: loopback)', () => {
+    let t: TestApp;
+    let client = 0;
+    /** A client address of its own per test, so tests do not share a budget. */
+    const nextClient = () => `198.51.100.${++client}`;
+
+    beforeAll(async () => {
+      t = await createTestApp({ env: env({ TRUSTED_PROXIES: '127.0.0.1, ::1' }) });
+    });
+    afterAll(() => t.close());
+
+    it('a valid token of an unknown user: 403 USER_NOT_PROVISIONED until 429', async () => {
+      const ip = nextClient();
+      const me = () =>
+        request(t.server)
+          .get('/users/me')
+          .set('X-Forwarded-For', ip)
+          .set('Authorization', bearer('user_never_provisioned'));
+      expect(await flood(me)).toEqual([403, 403, 403, 429]);
+    });
+
+    it('a valid token of a deleted user: 403 USER_NOT_PROVISIONED until 429', async () => {
+      const ip = nextClient();
+      const gone = await makeUser(t.db, { deleted: true, deletedAt: new Date() });
+      const me = () =>
+        request(t.server)
+          .get('/users/me')
+          .set('X-Forwarded-For', ip)
+          .set('Authorization', bearer(gone.id));
+      const statuses = await flood(me);
+      expect(statuses).toEqual([403, 403, 403, 429]);
+    });
+
+    it('bad Clerk signatures: 401 until 429; a valid delivery from there still goes through', async () => {
+      const ip = nextClient();
+      const body = JSON.stringify(userEvent('user.created', { id: `user_${ip}`, updatedAt: 1 }));
+      const forged = () =>
+        request(t.server)
+          .post('/webhooks/clerk')
+          .set('X-Forwarded-For', ip)
+          .set(signClerk(body, { secret: `whsec_${Buffer.from('wrong').toString('base64')}` }))
+          .send(body);
+      expect(await flood(forged)).toEqual([401, 401, 401, 429]);
+      const valid = await request(t.server)
+        .post('/webhooks/clerk')
+        .set('X-Forwarded-For', ip)
+        .set(signClerk(body))
+        .send(body);
+      expect(valid.status).toBe(200);
+    });
+
+    it('bad GitHub signatures: 401 until 429; a valid delivery from there still goes through', async () => {
+      const ip = nextClient();
+      const { event, payload } = github.installation('created', nextGithubId());
+      const body = JSON.stringify(payload);
+      const forgedHeaders = await signGithub(event, body, { secret: 'not-the-secret' });
+      const forged = () =>
+        request(t.server)
+          .post('/webhooks/github')
+          .set('X-Forwarded-For', ip)
+          .set(forgedHeaders)
+          .send(body);
+      expect(await flood(forged)).toEqual([401, 401, 401, 429]);
+      const valid = await request(t.server)
+        .post('/webhooks/github')
+        .set('X-Forwarded-For', ip)
+        .set(await signGithub(event, body))
+        .send(body);
+      expect(valid.status).toBe(200);
+    });
+
+    it('believes the proxy: each forwarded client has a budget of its own', async () => {
+      const clients = [nextClient(), nextClient(), nextClient(), nextClient()];
+      const badToken = (i: number) =>
+        request(t.server)
+          .get('/users/me')
+          .set('X-Forwarded-For', `203.0.113.9, ${clients[i]}`)
+          .set('Authorization', 'Bearer not.a.token');
+      expect(await flood(badToken)).toEqual([401, 401, 401, 401]);
+      expect(await flood(() => badToken(0))).toEqual([401, 401, 429, 429]);
+    });
+  });
+
+  describe.each([
+    ['TRUSTED_PROXIES unset', {}],
+    ['TRUSTED_PROXIES naming another address', { TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16' }],
+  ])('from a peer that is not a trusted proxy (%s)', (_, extra: Record<string, string>) => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp({ env: env(extra) });
+    });
+    afterAll(() => t.close());
+
+    it('rotating X-Forwarded-For does not dodge the budget', async () => {
+      const badToken = (i: number) =>
+        request(t.server)
+          .get('/users/me')
+          .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+          .set('Authorization', 'Bearer not.a.token');
+      expect(await flood(badToken)).toEqual([401, 401, 401, 429]);
+    });
   });
 });

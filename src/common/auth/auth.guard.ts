@@ -44,6 +44,8 @@ export class AuthGuard implements CanActivate {
       typeof orgId === 'string' && isBoundedId(orgId) ? orgId : undefined,
     );
     if (!principal) {
+      // A valid token of a deleted or unknown user is a failed authentication too.
+      await this.failedAuthentications.spend(request);
       throw new DomainError(
         'USER_NOT_PROVISIONED',
         'The session is valid but this user has no active account here',

@@ -12,9 +12,10 @@ import {
 
 /**
  * Requests that fail authentication never reach the RateLimitGuard (it runs after the AuthGuard,
- * so it can count per user). Without this, a client could send invalid tokens without limit,
- * each costing a signature check. The AuthGuard spends them from the caller's IP budget, the same
- * one anonymous calls of public routes spend.
+ * so it can count per user), and webhook routes skip it. Without this, a client could send
+ * invalid tokens, valid tokens of deleted or unknown users, or badly signed webhooks without
+ * limit, each costing a signature check. The AuthGuard and the FailedSignatureInterceptor spend
+ * them from the caller's IP budget, the same one anonymous calls of public routes spend.
  */
 @Injectable()
 export class FailedAuthenticationBudget {
