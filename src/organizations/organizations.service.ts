@@ -55,18 +55,21 @@ export class OrganizationsService {
       : this.organizations.listForUser(caller.id, query);
   }
 
-  /** Name: organization admins; plan: platform admins only. */
+  /**
+   * Organization admins change the name, platform admins the plan too. Anyone else is refused
+   * whatever the body holds, an empty one included.
+   */
   async update(
     caller: Principal,
     organizationId: string,
     changes: { name?: string; plan?: Plan },
   ): Promise<Organization> {
     const isPlatformAdmin = caller.user.isAdmin;
+    if (!isPlatformAdmin && caller.membership?.role !== 'admin') {
+      throw new ForbiddenError('Organization admins only');
+    }
     if (changes.plan !== undefined && !isPlatformAdmin) {
       throw new ForbiddenError('Only platform admins change the plan');
-    }
-    if (changes.name !== undefined && !isPlatformAdmin && caller.membership?.role !== 'admin') {
-      throw new ForbiddenError('Organization admins only');
     }
     const before = await this.organizations.findForUpdate(organizationId);
     if (!before) throw new NotFoundError('ORGANIZATION');
