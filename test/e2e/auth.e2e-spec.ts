@@ -1,9 +1,9 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { signRs256Jwt, sessionClaims } from '../../src/common/auth/jwt';
+import { sessionClaims } from '../../src/common/auth/jwt';
 import { users } from '../../src/db/schema';
-import { bearer, testPublicKey, tokenFor } from '../support/auth';
+import { bearer, signJwt, testPublicKey, tokenFor } from '../support/auth';
 import { makeUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -50,7 +50,7 @@ describe('authentication', () => {
           privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
           publicKeyEncoding: { type: 'spki', format: 'pem' },
         });
-        return `Bearer ${signRs256Jwt(sessionClaims(userId, 3600), other.privateKey)}`;
+        return `Bearer ${signJwt(sessionClaims(userId, 3600), other.privateKey)}`;
       },
     ],
     [

@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { sessionClaims, signRs256Jwt } from '../../src/common/auth/jwt';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { sessionClaims } from '../../src/common/auth/jwt';
 
 /**
  * The suite's Clerk-like signing key pair, made once per run by the global setup and handed to
@@ -24,9 +24,20 @@ export function makeTestKeyPair(): void {
 export const testPublicKey = () => process.env[TEST_KEY_ENV.publicKey]!;
 const testPrivateKey = () => process.env[TEST_KEY_ENV.privateKey]!;
 
+/**
+ * An RS256 JWT, signed synchronously so helpers can sit inside supertest chains
+ * (`.set('Authorization', bearer(id))`); jose, which the service's own token command uses, signs
+ * only asynchronously. The service checks these with Clerk's verifyToken like any other token.
+ */
+export function signJwt(payload: Record<string, unknown>, privateKeyPem: string): string {
+  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(payload)}`;
+  return `${unsigned}.${sign('sha256', Buffer.from(unsigned), privateKeyPem).toString('base64url')}`;
+}
+
 /** A valid session token for `userId` (one hour), optionally with claims overridden. */
 export function tokenFor(userId: string, claims: Record<string, unknown> = {}): string {
-  return signRs256Jwt({ ...sessionClaims(userId, 3600), ...claims }, testPrivateKey());
+  return signJwt({ ...sessionClaims(userId, 3600), ...claims }, testPrivateKey());
 }
 
 /** `Authorization` header value for supertest's `.set()`. */

@@ -1,16 +1,4 @@
-import { createSign } from 'node:crypto';
-
-/** Signs an RS256 JWT; used for dev tokens (and by tests to make Clerk-shaped session tokens). */
-export function signRs256Jwt(
-  payload: Record<string, unknown>,
-  privateKeyPem: string,
-  header: Record<string, unknown> = {},
-): string {
-  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-  const unsigned = `${encode({ alg: 'RS256', typ: 'JWT', ...header })}.${encode(payload)}`;
-  const signature = createSign('RSA-SHA256').update(unsigned).sign(privateKeyPem, 'base64url');
-  return `${unsigned}.${signature}`;
-}
+import { importPKCS8, SignJWT } from 'jose';
 
 /** A Clerk-like session token payload for `userId`, valid for `ttlSeconds`. */
 export function sessionClaims(userId: string, ttlSeconds: number, issuer = 'https://dev.local') {
@@ -23,4 +11,16 @@ export function sessionClaims(userId: string, ttlSeconds: number, issuer = 'http
     exp: now + ttlSeconds,
     sid: `sess_dev`,
   };
+}
+
+/** A session token for `userId` signed RS256 with a PKCS#8 PEM key: dev tokens (npm run token). */
+export async function signSessionToken(
+  userId: string,
+  privateKeyPem: string,
+  ttlSeconds: number,
+): Promise<string> {
+  const key = await importPKCS8(privateKeyPem, 'RS256');
+  return new SignJWT(sessionClaims(userId, ttlSeconds))
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .sign(key);
 }

@@ -1,11 +1,11 @@
 import { loadConfig } from '../../config/app-config';
 import { loadOrCreateDevKeyPair } from '../dev-key';
-import { sessionClaims, signRs256Jwt } from '../jwt';
+import { signSessionToken } from '../jwt';
 
 const TTL_SECONDS = 24 * 60 * 60;
 
 /** `npm run token -- <userId>`: a dev session token the running service accepts (dev key only). */
-function main(): void {
+async function main(): Promise<void> {
   const userId = process.argv[2];
   if (!userId) {
     process.stderr.write('Usage: npm run token -- <userId>   (e.g. user_admin after db:seed)\n');
@@ -19,7 +19,10 @@ function main(): void {
     process.exit(1);
   }
   const { privateKeyPem } = loadOrCreateDevKeyPair(config.auth.devKeyDir);
-  process.stdout.write(`${signRs256Jwt(sessionClaims(userId, TTL_SECONDS), privateKeyPem)}\n`);
+  process.stdout.write(`${await signSessionToken(userId, privateKeyPem, TTL_SECONDS)}\n`);
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`Could not make a token: ${(err as Error)?.message ?? String(err)}\n`);
+  process.exit(1);
+});
