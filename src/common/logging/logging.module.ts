@@ -14,6 +14,17 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/**
+ * A request URL as logged: the path and the names of its query parameters, never their values
+ * (`/users?email=a@b.c` → `{ url: '/users', query: ['email'] }`): values may be personal data.
+ */
+export function loggedUrl(url: string): { url: string; query?: string[] } {
+  const start = url.indexOf('?');
+  if (start === -1) return { url };
+  const names = new Set(new URLSearchParams(url.slice(start + 1)).keys());
+  return { url: url.slice(0, start), query: [...names].slice(0, 20) };
+}
+
 function prettyTransport(config: AppConfig) {
   if (config.nodeEnv !== 'development') return undefined;
   try {
@@ -27,7 +38,7 @@ function prettyTransport(config: AppConfig) {
   }
 }
 
-/** JSON logs through pino with a request id; credentials never reach a log line. */
+/** JSON logs through pino with a request id; credentials and query values never reach a log line. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -52,7 +63,7 @@ function prettyTransport(config: AppConfig) {
             req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
               id: req.id,
               method: req.method,
-              url: req.url,
+              ...loggedUrl(req.url),
               remoteAddress: req.remoteAddress,
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
