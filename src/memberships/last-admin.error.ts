@@ -1,7 +1,7 @@
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, ErrorDetail } from '../common/errors/domain-error';
 
 export class LastAdminError extends DomainError {
-  constructor() {
-    super('LAST_ADMIN', 'An organization must keep at least one admin');
+  constructor(message = 'An organization must keep at least one admin', details?: ErrorDetail[]) {
+    super('LAST_ADMIN', message, details);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { aliasedTable, and, count, eq, ne, SQL, sql } from 'drizzle-orm';
+import { aliasedTable, and, asc, count, eq, exists, inArray, ne, not, SQL, sql } from 'drizzle-orm';
 import type { OrgRole } from '../common/auth/principal';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
@@ -212,6 +212,63 @@ export class MembershipsRepository {
         ),
       );
     return row.n;
+  }
+
+  /**
+   * Locks (FOR UPDATE, in id order) every active organization where the user is an active
+   * admin, then returns those with no other active admin. The lock is the one every change that
+   * could remove an admin takes, so the answer holds until the transaction ends.
+   */
+  async lockOrganizationsAdministeredOnlyBy(
+    userId: string,
+  ): Promise<{ id: string; name: string }[]> {
+    const administered = await this.db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .innerJoin(organizationMembers, eq(organizationMembers.organizationId, organizations.id))
+      .innerJoin(users, eq(users.id, organizationMembers.userId))
+      .where(
+        and(
+          eq(organizationMembers.userId, userId),
+          eq(organizationMembers.role, 'admin'),
+          activeMember,
+          eq(organizations.deleted, false),
+        ),
+      )
+      .orderBy(asc(organizations.id))
+      .for('update', { of: organizations });
+    if (administered.length === 0) return [];
+    const otherAdmin = aliasedTable(organizationMembers, 'other_admin');
+    const otherUser = aliasedTable(users, 'other_user');
+    return this.db
+      .select({ id: organizations.id, name: organizations.name })
+      .from(organizations)
+      .where(
+        and(
+          inArray(
+            organizations.id,
+            administered.map((row) => row.id),
+          ),
+          not(
+            exists(
+              this.db
+                .select({ id: otherAdmin.id })
+                .from(otherAdmin)
+                .innerJoin(otherUser, eq(otherUser.id, otherAdmin.userId))
+                .where(
+                  and(
+                    eq(otherAdmin.organizationId, organizations.id),
+                    eq(otherAdmin.role, 'admin'),
+                    eq(otherAdmin.deleted, false),
+                    eq(otherUser.deleted, false),
+                    ne(otherAdmin.userId, userId),
+                  ),
+                ),
+            ),
+          ),
+        ),
+      )
+      .orderBy(asc(organizations.id));
   }
 
   /** The active organizations a user belongs to, with their role, oldest membership first. */

@@ -101,6 +101,14 @@ export class MembershipsService {
     if (memberId) await this.recordAdded(organizationId, memberId, userId, 'admin');
   }
 
+  /**
+   * The active organizations that would be left without an admin if this user went away; they
+   * stay locked against admin changes until the transaction ends.
+   */
+  organizationsAdministeredOnlyBy(userId: string): Promise<{ id: string; name: string }[]> {
+    return this.members.lockOrganizationsAdministeredOnlyBy(userId);
+  }
+
   organizationsOf(userId: string) {
     return this.members.organizationsOf(userId);
   }

@@ -72,11 +72,11 @@ export class UsersController {
     return UserResponseDto.from(await this.users.update(userId, body));
   }
 
-  /** Soft delete: the row stays, the user is locked out (403 USER_NOT_PROVISIONED). */
+  /** Soft delete, locking the user out; 409 LAST_ADMIN while they are an organization's only admin. */
   @Delete(':userId')
   @HttpCode(204)
   @PlatformAdminOnly()
-  @ApiErrors('FORBIDDEN', 'USER_NOT_FOUND')
+  @ApiErrors('FORBIDDEN', 'USER_NOT_FOUND', 'LAST_ADMIN')
   async remove(@Param('userId', pathId('USER')) userId: string): Promise<void> {
     await this.users.softDelete(userId);
   }

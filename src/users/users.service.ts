@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { NewUser, User } from '../db/schema';
+import { LastAdminError } from '../memberships/last-admin.error';
 import { MembershipsService } from '../memberships/memberships.service';
 import { MirroredUser, UserChanges, UserListFilter, UsersRepository } from './users.repository';
 
@@ -53,7 +54,21 @@ export class UsersService {
     return updated;
   }
 
+  /**
+   * Refused with LAST_ADMIN while the user is the only active admin of an active organization:
+   * someone else must be made admin there first. (Clerk's user.deleted is applied regardless.)
+   */
   async softDelete(id: string): Promise<void> {
+    const orphaned = await this.memberships.organizationsAdministeredOnlyBy(id);
+    if (orphaned.length > 0) {
+      throw new LastAdminError(
+        `This user is the only admin of ${orphaned.length} organization(s); make someone else admin there first`,
+        orphaned.map((org) => ({
+          organizationId: org.id,
+          message: `${org.name} (${org.id}) has no other active admin`,
+        })),
+      );
+    }
     if (!(await this.users.softDelete(id))) throw new NotFoundError('USER');
   }
 

@@ -80,7 +80,7 @@ export interface paths {
         get: operations["UsersController_get"];
         put?: never;
         post?: never;
-        /** Soft delete: the row stays, the user is locked out (403 USER_NOT_PROVISIONED). */
+        /** Soft delete, locking the user out; 409 LAST_ADMIN while they are an organization's only admin. */
         delete: operations["UsersController_remove"];
         options?: never;
         head?: never;
@@ -730,6 +730,11 @@ export interface components {
             field?: string;
             /** @example email must be an email */
             message: string;
+            /**
+             * @description LAST_ADMIN: an organization that would be left without an admin
+             * @example org_2abc
+             */
+            organizationId?: string;
         };
         ErrorResponseDto: {
             /**
@@ -1129,6 +1134,15 @@ export interface operations {
             };
             /** @description USER_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description LAST_ADMIN */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,12 @@ export class ErrorDetailDto {
 
   @ApiProperty({ example: 'email must be an email' })
   message!: string;
+
+  @ApiPropertyOptional({
+    example: 'org_2abc',
+    description: 'LAST_ADMIN: an organization that would be left without an admin',
+  })
+  organizationId?: string;
 }
 
 /** The body of every error response. */
