@@ -194,4 +194,134 @@ onServer('fuzzing every endpoint', () => {
       { numRuns: 25, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100000) },
     );
   });
+
+  /** Bodies that break the input limits, whatever the route: the answer is known in advance. */
+  const FIELD_NAMES = ['name', 'plan', 'email', 'firstName', 'lastName', 'photoUrl', 'role', 'id'];
+  const withNul = fc.string({ maxLength: 20 }).map((s) => `${s}\u0000${s}`);
+  const limitBreaking = fc.oneof(
+    fc.integer({ min: 1001, max: 5000 }).map((keys) => ({
+      body: JSON.stringify(
+        Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, i])),
+      ),
+      expected: 413,
+    })),
+    fc.integer({ min: 1001, max: 5000 }).map((items) => ({
+      body: JSON.stringify({ name: 'x', list: new Array<number>(items).fill(1) }),
+      expected: 413,
+    })),
+    fc
+      .record({ depth: fc.integer({ min: 33, max: 100_000 }), open: fc.constantFrom('[', '{"a":') })
+      .map(({ depth, open }) => ({
+        body: open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth),
+        expected: 400,
+      })),
+    fc
+      .dictionary(fc.constantFrom(...FIELD_NAMES), withNul, { minKeys: 1, maxKeys: 3 })
+      .map((value) => ({ body: JSON.stringify(value), expected: 400 })),
+    fc
+      .record({ field: fc.constantFrom(...FIELD_NAMES), value: withNul })
+      .map(({ field, value }) => ({
+        body: JSON.stringify({ [value]: 1, [field]: 'x' }),
+        expected: 400,
+      })),
+  );
+  /** Queries and path segments with NUL, and cursors with dates JavaScript reads but PostgreSQL does not. */
+  const cursorOf = (date: string, id: string) =>
+    Buffer.from(JSON.stringify([date, id])).toString('base64url');
+  const hostileQuery = fc.oneof(
+    fc.record({
+      key: fc.constantFrom('q', 'email', 'cursor', 'limit', 'all', 'x'),
+      value: withNul,
+    }),
+    fc.record({
+      key: fc.constant('cursor'),
+      value: fc
+        .record({
+          date: fc.constantFrom(
+            '+010000-01-01T00:00:00.000Z',
+            '-000001-01-01T00:00:00.000Z',
+            '+275760-09-13T00:00:00.000Z',
+            '1969-12-31T23:59:59.999Z',
+            '0000-01-01T00:00:00.000Z',
+          ),
+          id: fc.oneof(fc.string({ maxLength: 20 }), withNul),
+        })
+        .map(({ date, id }) => cursorOf(date, id)),
+    }),
+  );
+  const nulls = fc
+    .dictionary(fc.constantFrom(...FIELD_NAMES, 'isAdmin', 'userId'), fc.constant(null), {
+      minKeys: 1,
+      maxKeys: 4,
+    })
+    .map((value) => JSON.stringify(value));
+
+  it.each(ROUTES)(
+    '%s %s with hostile input: refused where the limits say, never a 5xx, nothing leaked',
+    async (method, template) => {
+      const sendsBody = method !== 'GET' && method !== 'DELETE';
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            kind: fc.constantFrom('body', 'query', 'path', 'nulls'),
+            broken: limitBreaking,
+            query: hostileQuery,
+            nulSegment: withNul,
+            nulls,
+            token: fc.constantFrom(...tokens),
+          }),
+          async (input) => {
+            const kind = input.kind === 'body' && !sendsBody ? 'query' : input.kind;
+            let path = template.replace(/:(\w+)/g, (_, name: string) =>
+              encodeURIComponent(ids[name]),
+            );
+            if (kind === 'path') {
+              const segments = path.split('/');
+              segments[segments.length - 1] = encodeURIComponent(input.nulSegment);
+              path = segments.join('/');
+            }
+            const search =
+              kind === 'query'
+                ? `?${new URLSearchParams({ [input.query.key]: input.query.value }).toString()}`
+                : '';
+            const body =
+              kind === 'body'
+                ? input.broken.body
+                : kind === 'nulls' && sendsBody
+                  ? input.nulls
+                  : undefined;
+            const before = await fingerprint();
+            const logsBefore = service.lines.length;
+            const response = await fetch(`${service.url}${path}${search}`, {
+              method,
+              headers: {
+                Authorization: `Bearer ${input.token}`,
+                'Content-Type': 'application/json',
+              },
+              body,
+            });
+            const text = await response.text();
+            expect(response.status).toBeLessThan(500);
+            for (const leak of LEAKS) expect(text).not.toMatch(leak);
+            // These are refused before any route runs, for every caller.
+            if (kind === 'body') expect(response.status).toBe(input.broken.expected);
+            const nulInQuery = kind === 'query' && input.query.value.includes('\u0000');
+            if (kind === 'path' || nulInQuery) expect(response.status).toBe(400);
+            if (response.status >= 400) {
+              expect(JSON.parse(text)).toEqual(
+                expect.objectContaining({ error: expect.stringMatching(/^[A-Z_]+$/) }),
+              );
+              expect(await fingerprint()).toBe(before);
+            }
+            const newLogs = service.lines.slice(logsBefore);
+            for (const line of newLogs) {
+              expect(line.level).not.toBeGreaterThanOrEqual(50);
+              for (const leak of LEAKS) expect(JSON.stringify(line)).not.toMatch(leak);
+            }
+          },
+        ),
+        { numRuns: 12, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100000) },
+      );
+    },
+  );
 });
