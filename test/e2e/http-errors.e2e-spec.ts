@@ -53,6 +53,13 @@ describe('error responses', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('sets security headers on refusals of the input checks too', async () => {
+    const res = await request(t.server).get('/health?x=%00');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('VALIDATION_FAILED');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('sets security headers, and no X-Powered-By or ETag', async () => {
     const res = await request(t.server).get('/health');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
