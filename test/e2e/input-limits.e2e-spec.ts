@@ -177,6 +177,9 @@ describe('input limits', () => {
       [`/organizations/${team.org.id}/members`, team.admin.id],
       [`/organizations/${team.org.id}/github/installations`, team.admin.id],
       [`/organizations/${team.org.id}/github/repositories`, team.admin.id],
+      [`/organizations/${team.org.id}/invitations`, team.admin.id],
+      [`/organizations/${team.org.id}/audit-events`, team.admin.id],
+      ['/users/me/invitations', team.member.id],
     ];
 
     it.each([
