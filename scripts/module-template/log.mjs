@@ -140,7 +140,8 @@ export class ${n.Plural}Service {
 }
 `,
 
-    dto: `import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+    dto: `import { IsString, Matches, MaxLength } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
 import type { ${n.Singular} } from '../../db/schema';
@@ -170,7 +171,7 @@ export class ${n.Singular}PageDto extends PageOf(${n.Singular}ResponseDto) {}
 
 export class List${n.Plural}QueryDto extends PaginationQueryDto {
   /** Only entries of this kind. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(64)
   @Matches(/^[a-z0-9_.]+$/, { message: 'kind may contain a-z, 0-9, _ and . only' })
