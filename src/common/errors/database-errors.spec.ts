@@ -18,8 +18,16 @@ describe('database error classification', () => {
     ['cannot connect now', pgError('57P03')],
     ['too many connections', pgError('53300')],
     ['statement timeout', pgError('57014')],
+    ['idle in transaction timeout', pgError('25P03')],
+    ['idle session timeout', pgError('57P05')],
+    [
+      'network unreachable',
+      Object.assign(new Error('connect ENETUNREACH'), { code: 'ENETUNREACH' }),
+    ],
     ['pool timeout', new Error('timeout exceeded when trying to connect')],
+    ['connect timeout', new Error('Connection terminated due to connection timeout')],
     ['terminated', new Error('Connection terminated unexpectedly')],
+    ['dead client', new Error('Client has encountered a connection error and is not queryable')],
   ])('treats %s as unavailable, wrapped or not', (_, err) => {
     expect(isDatabaseUnavailable(err)).toBe(true);
     expect(isDatabaseUnavailable(wrapped(err))).toBe(true);
@@ -28,6 +36,15 @@ describe('database error classification', () => {
   it('does not treat constraint violations or bugs as unavailable', () => {
     expect(isDatabaseUnavailable(pgError('23505'))).toBe(false);
     expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
+  });
+
+  it('decides by the code when there is one, not by words in the message', () => {
+    const coded = Object.assign(new Error('value "connection terminated" too long'), {
+      code: '22001',
+    });
+    expect(isDatabaseUnavailable(coded)).toBe(false);
+    const socket = Object.assign(new Error('connection terminated'), { code: 'ERR_SOMETHING' });
+    expect(isDatabaseUnavailable(socket)).toBe(false);
   });
 
   it('finds unique violations through the wrapper, by constraint when asked', () => {
