@@ -19,21 +19,22 @@ export interface LogLine {
  */
 export class ServiceProcess {
   readonly lines: LogLine[] = [];
+  /** stdout lines that are not one JSON object, and everything written to stderr. */
+  readonly notJson: string[] = [];
+  readonly stderr: string[] = [];
   private waiters: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   port = 0;
 
   private constructor(readonly child: ChildProcess) {
     createInterface({ input: child.stdout! }).on('line', (text) => {
-      let line: LogLine;
-      try {
-        line = JSON.parse(text) as LogLine;
-      } catch {
-        line = { msg: text };
-      }
+      const parsed = parseLogLine(text);
+      if (!parsed) this.notJson.push(text);
+      const line = parsed ?? { msg: text };
       this.lines.push(line);
       this.waiters = this.waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
     });
+    createInterface({ input: child.stderr! }).on('line', (text) => this.stderr.push(text));
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
@@ -41,6 +42,19 @@ export class ServiceProcess {
 
   /** `env` overrides the defaults below; a variable set to undefined is left out. */
   static async start(env: Record<string, string | undefined>): Promise<ServiceProcess> {
+    const service = ServiceProcess.spawn(env);
+    const ready = await Promise.race([
+      service.waitFor((line) => line.event === 'ready'),
+      service.exited.then(({ code }) => {
+        throw new Error(`service exited with ${code} before it was ready`);
+      }),
+    ]);
+    service.port = Number(ready.port);
+    return service;
+  }
+
+  /** Starts the process without waiting for it to be ready (start-up failures). */
+  static spawn(env: Record<string, string | undefined>): ServiceProcess {
     const child = spawn(process.execPath, ['dist/main'], {
       cwd: ROOT,
       env: withoutUndefined({
@@ -56,13 +70,6 @@ export class ServiceProcess {
     });
     const service = new ServiceProcess(child);
     onCleanup('service process', () => service.stop());
-    const ready = await Promise.race([
-      service.waitFor((line) => line.event === 'ready'),
-      service.exited.then(({ code }) => {
-        throw new Error(`service exited with ${code} before it was ready`);
-      }),
-    ]);
-    service.port = Number(ready.port);
     return service;
   }
 
@@ -76,9 +83,26 @@ export class ServiceProcess {
     return new Promise((resolve) => this.waiters.push({ match, resolve }));
   }
 
+  /** Whether the process is still running (a crash must fail the test that caused it). */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   stop(): Promise<unknown> {
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
     return this.exited;
+  }
+}
+
+/** One JSON object per line, as pino writes them; undefined for anything else. */
+function parseLogLine(text: string): LogLine | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as LogLine)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 

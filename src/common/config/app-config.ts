@@ -8,6 +8,8 @@ export type DatabaseConfig =
       poolMax: number;
       connectionTimeoutMs: number;
       statementTimeoutMs: number;
+      /** Server-side bound on a transaction left idle by its client; 0 = none (default 10 s). */
+      idleInTransactionTimeoutMs?: number;
     }
   | { kind: 'pglite'; dataDir: string };
 
@@ -52,6 +54,7 @@ export class AppConfig {
           poolMax: env.DB_POOL_MAX,
           connectionTimeoutMs: env.DB_CONNECTION_TIMEOUT_MS,
           statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+          idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
         }
       : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
     this.migrateOnStart = env.DB_MIGRATE_ON_START ?? this.database.kind === 'pglite';

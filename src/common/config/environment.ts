@@ -61,6 +61,12 @@ export class EnvironmentVariables {
   @Max(3600000)
   DB_STATEMENT_TIMEOUT_MS = 30000;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10000;
+
   @Transform(toBool)
   @IsOptional()
   @IsBoolean()
