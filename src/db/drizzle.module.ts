@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../common/config/app-config';
 import { createDatabaseConnection, DatabaseConnection } from './database';
+import { migrationStatus } from './migration-status';
 import { runMigrations } from './migrator';
 
 /** The connection (pool or PGlite) behind the single Drizzle instance. */
@@ -36,8 +37,28 @@ async function connect(config: AppConfig): Promise<DatabaseConnection> {
   if (config.migrateOnStart) {
     await runMigrations(connection);
     logger.log({ msg: 'Migrations applied', event: 'database-migrated' });
+  } else {
+    await reportPendingMigrations(connection);
   }
   return connection;
+}
+
+/**
+ * Started on a database that lacks this build's migrations, every call would fail with 500
+ * ("relation does not exist"). The service still starts (readiness answers 503 with the reason
+ * until the schema is current), and says what to do.
+ */
+async function reportPendingMigrations(connection: DatabaseConnection): Promise<void> {
+  const status = await migrationStatus(connection.db).catch(() => undefined);
+  if (!status?.pending) return;
+  logger.error({
+    msg:
+      `The database schema is ${status.pending} of ${status.known} migrations behind this build: ` +
+      'run `npm run db:migrate` (or start with DB_MIGRATE_ON_START=true). ' +
+      '/health/ready answers 503 until then.',
+    event: 'database-schema-behind',
+    pendingMigrations: status.pending,
+  });
 }
 
 class DatabaseShutdown implements OnApplicationShutdown {

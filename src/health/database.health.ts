@@ -2,8 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { DatabaseConnection } from '../db/database';
 import { DATABASE_CONNECTION } from '../db/drizzle.module';
+import { migrationStatus, MigrationStatus } from '../db/migration-status';
 
-const PING_TIMEOUT_MS = 2000;
+const CHECK_TIMEOUT_MS = 2000;
+
+/** Why the database cannot serve this build: it does not answer, or its schema is behind. */
+export type DatabaseDownReason = 'unreachable' | 'schema-behind';
 
 @Injectable()
 export class DatabaseHealthIndicator {
@@ -12,21 +16,37 @@ export class DatabaseHealthIndicator {
     private readonly health: HealthIndicatorService,
   ) {}
 
+  /** Up when the database answers within 2 s and has applied every migration of this build. */
   async isHealthy(key = 'database') {
     const indicator = this.health.check(key);
-    let timer: NodeJS.Timeout | undefined;
+    const driver = this.connection.kind;
+    let status: MigrationStatus;
     try {
-      await Promise.race([
-        this.connection.ping(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
-        }),
-      ]);
-      return indicator.up({ driver: this.connection.kind });
+      status = await withTimeout(migrationStatus(this.connection.db), CHECK_TIMEOUT_MS);
     } catch {
-      return indicator.down({ driver: this.connection.kind });
-    } finally {
-      clearTimeout(timer);
+      return indicator.down({ driver, reason: 'unreachable' satisfies DatabaseDownReason });
     }
+    if (status.pending > 0) {
+      return indicator.down({
+        driver,
+        reason: 'schema-behind' satisfies DatabaseDownReason,
+        pendingMigrations: status.pending,
+      });
+    }
+    return indicator.up({ driver, migrations: status.known });
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('database check timed out')), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../common/auth/public.decorator';
-import { DatabaseUnavailableError } from '../common/errors/domain-error';
+import { DatabaseUnavailableError, DomainError } from '../common/errors/domain-error';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { SkipTransaction } from '../common/transaction/skip-transaction.decorator';
 import { DatabaseHealthIndicator } from './database.health';
@@ -28,14 +28,29 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOkResponse({ description: 'The database answers' })
+  @ApiOkResponse({
+    description: "The database answers and has applied every migration of this build's code",
+  })
   @ApiErrors('DATABASE_UNAVAILABLE')
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([() => this.database.isHealthy()]);
     } catch (err) {
-      if (err instanceof ServiceUnavailableException) throw new DatabaseUnavailableError();
+      if (err instanceof ServiceUnavailableException) throw notReady(err);
       throw err;
     }
   }
+}
+
+function notReady(err: ServiceUnavailableException): DomainError {
+  const result = err.getResponse() as Partial<HealthCheckResult>;
+  const database = result.error?.database as { pendingMigrations?: number } | undefined;
+  const pending = database?.pendingMigrations;
+  if (!pending) return new DatabaseUnavailableError();
+  return new DomainError(
+    'DATABASE_UNAVAILABLE',
+    `The database schema is ${pending} migration${pending === 1 ? '' : 's'} behind this ` +
+      'version of the service; run npm run db:migrate',
+    [{ field: 'schema', message: 'pending migrations', pendingMigrations: pending }],
+  );
 }

@@ -782,7 +782,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The database answers */
+            /** @description The database answers and has applied every migration of this build's code */
             200: {
                 headers: {
                     [name: string]: unknown;
