@@ -1,30 +1,30 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
 
-export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
+export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
 class RedisShutdown implements OnApplicationShutdown {
-  constructor(@Inject(RATE_LIMIT_REDIS) private readonly redis: Redis | null) {}
+  constructor(@Inject(RATE_LIMIT_STORAGE) private readonly storage: RedisThrottlerStorage | null) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => undefined);
+    await this.storage?.close();
   }
 }
 
-/** The Redis client behind shared rate-limit counters, or null when REDIS_URL is unset. */
+/** Shared rate-limit counters in Redis, or null when REDIS_URL is unset (per-process counters). */
 @Module({
   providers: [
     {
-      provide: RATE_LIMIT_REDIS,
+      provide: RATE_LIMIT_STORAGE,
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
         config.redisUrl && config.rateLimitPerMinute > 0
-          ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+          ? RedisThrottlerStorage.connect(config.redisUrl)
           : null,
     },
     RedisShutdown,
   ],
-  exports: [RATE_LIMIT_REDIS],
+  exports: [RATE_LIMIT_STORAGE],
 })
 export class RateLimitRedisModule {}

@@ -1,13 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { RATE_LIMIT_REDIS, RateLimitRedisModule } from './rate-limit-redis.module';
+import { RATE_LIMIT_STORAGE, RateLimitRedisModule } from './rate-limit-redis.module';
 import { FailedAuthenticationBudget } from './failed-authentication.budget';
 import { RATE_LIMIT_TTL_MS, rateLimitKey, THROTTLER_NAME } from './rate-limit.keys';
 import { RateLimitGuard } from './rate-limit.guard';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
+import type { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
  * RATE_LIMIT_PER_MINUTE requests per minute per caller; 429 RATE_LIMITED with Retry-After.
@@ -19,14 +18,14 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
   imports: [
     ThrottlerModule.forRootAsync({
       imports: [RateLimitRedisModule],
-      inject: [AppConfig, RATE_LIMIT_REDIS],
-      useFactory: (config: AppConfig, redis: Redis | null) => ({
+      inject: [AppConfig, RATE_LIMIT_STORAGE],
+      useFactory: (config: AppConfig, storage: RedisThrottlerStorage | null) => ({
         throttlers: [
           { name: THROTTLER_NAME, ttl: RATE_LIMIT_TTL_MS, limit: config.rateLimitPerMinute },
         ],
         skipIf: () => config.rateLimitPerMinute === 0,
         generateKey: (_context, tracker) => rateLimitKey(tracker),
-        storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+        storage: storage ?? undefined,
       }),
     }),
   ],
