@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfig } from './common/config/app-config';
 import { ConfigError } from './common/config/environment';
+import { HttpDrain } from './common/lifecycle/http-drain';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -20,6 +21,7 @@ async function bootstrap(): Promise<void> {
   });
   app.useLogger(app.get(Logger));
   await configureApp(app, config);
+  const drain = new HttpDrain(app.getHttpServer());
   await app.listen(config.port);
   const logger = new NestLogger('Bootstrap');
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -37,11 +39,14 @@ async function bootstrap(): Promise<void> {
         `${config.auth.devKeyDir}/. Get one with: npm run token -- <userId>`,
     );
   }
-  handleShutdown(app, logger);
+  handleShutdown(app, drain, logger);
 }
 
-/** SIGTERM: stop accepting, let in-flight requests finish and commit, close the pool, exit 0. */
-function handleShutdown(app: NestExpressApplication, logger: NestLogger): void {
+/**
+ * SIGTERM: stop accepting connections, answer every request already on its way (HttpDrain),
+ * let in-flight requests finish and commit, then close the pool and Redis and exit 0.
+ */
+function handleShutdown(app: NestExpressApplication, drain: HttpDrain, logger: NestLogger): void {
   const shutdown = async (signal: string) => {
     logger.log({ msg: `${signal} received, draining`, event: 'shutdown' });
     const force = setTimeout(() => {
@@ -49,12 +54,7 @@ function handleShutdown(app: NestExpressApplication, logger: NestLogger): void {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    const server = app.getHttpServer();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Keep-alive sockets of finished requests would hold close() open until their timeout.
-    const reaper = setInterval(() => server.closeIdleConnections(), 50);
-    await closed;
-    clearInterval(reaper);
+    await drain.drain();
     await app.close();
     logger.log({ msg: 'Shut down cleanly', event: 'shutdown-complete' });
     process.exit(0);

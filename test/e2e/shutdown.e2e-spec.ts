@@ -1,8 +1,10 @@
 import { eq } from 'drizzle-orm';
+import { Agent } from 'node:http';
 import { Client } from 'pg';
 import { users } from '../../src/db/schema';
 import { tokenFor } from '../support/auth';
 import { makeUser } from '../support/factories';
+import { KeepAliveLoad, send } from '../support/keep-alive-load';
 import { ServiceProcess } from '../support/service-process';
 import { createTestDatabase, ENV, TestDatabase } from '../support/test-database';
 
@@ -54,6 +56,56 @@ onServer('SIGTERM', () => {
     expect(service.lines.some((line) => line.event === 'shutdown-complete')).toBe(true);
     const [row] = await database.connection.db.select().from(users).where(eq(users.id, user.id));
     expect(row.firstName).toBe('Drained');
+  });
+
+  it('answers every request that reaches it during the drain with Connection: close, resets none, and exits 0', async () => {
+    const service = await ServiceProcess.start({ DATABASE_URL: database.url! });
+    try {
+      const userIds = await Promise.all(
+        Array.from({ length: 16 }, async () => (await makeUser(database.connection.db)).id),
+      );
+      const auth = (i: number) => ({ Authorization: `Bearer ${tokenFor(userIds[i])}` });
+      // A keep-alive connection left idle, to be used again once the drain has begun.
+      const idle = new Agent({ keepAlive: true, maxSockets: 1 });
+      const me = { method: 'GET', path: '/users/me', headers: auth(0) } as const;
+      expect((await send(idle, service.port, me)).status).toBe(200);
+
+      const load = new KeepAliveLoad(
+        service.port,
+        16,
+        (i) =>
+          i % 2 === 0
+            ? { method: 'GET', path: '/users/me', headers: auth(i) }
+            : {
+                method: 'PATCH',
+                path: '/users/me',
+                headers: auth(i),
+                body: { firstName: `n${i}` },
+              },
+        { untilRefused: true },
+      );
+      await load.until(() => new Set(load.outcomes.map((o) => o.connection)).size === 16);
+      service.child.kill('SIGTERM');
+      await service.waitFor((line) => line.event === 'shutdown');
+      const late = await send(idle, service.port, me);
+      const outcomes = await load.finished();
+      idle.destroy();
+
+      // Each connection got answers until it was told to close; then a new one was refused.
+      expect(outcomes.filter((o) => o.error !== undefined && o.error !== 'ECONNREFUSED')).toEqual(
+        [],
+      );
+      expect(outcomes.filter((o) => o.error === undefined && o.status !== 200)).toEqual([]);
+      for (let i = 0; i < 16; i++) {
+        const answered = outcomes.filter((o) => o.connection === i && o.status !== undefined);
+        expect(answered.at(-1)?.closes).toBe(true);
+      }
+      // The idle connection was not cut under the request sent on it.
+      expect(late).toMatchObject({ status: 200, closes: true });
+      expect(await service.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await service.stop();
+    }
   });
 });
 

@@ -14,6 +14,8 @@ export interface Outcome {
   /** The answer said `Connection: close`. */
   closes: boolean;
   body?: { error?: string };
+  /** Which of the load's connections sent it. */
+  connection?: number;
   /** When the answer (or error) came, by performance.now(). */
   at: number;
   ms: number;
@@ -91,7 +93,7 @@ export class KeepAliveLoad {
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       this.agents.push(agent);
       while (this.running) {
-        const outcome = await send(agent, port, next(i));
+        const outcome = { ...(await send(agent, port, next(i))), connection: i };
         this.outcomes.push(outcome);
         if (outcome.error === 'ECONNREFUSED') {
           if (options.untilRefused) return;
