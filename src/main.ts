@@ -8,9 +8,13 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfig } from './common/config/app-config';
 import { ConfigError } from './common/config/environment';
+import { describeError } from './common/errors/database-errors';
 import { HttpDrain } from './common/lifecycle/http-drain';
+import { productionProcessLog } from './common/lifecycle/process-log';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+
+const processLog = productionProcessLog(process.env);
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -18,6 +22,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     rawBody: true,
     bufferLogs: true,
+    logger: processLog?.nest,
   });
   app.useLogger(app.get(Logger));
   await configureApp(app, config);
@@ -64,7 +69,14 @@ function handleShutdown(app: NestExpressApplication, drain: HttpDrain, logger: N
 }
 
 bootstrap().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (processLog) {
+    processLog.fatal(
+      err instanceof ConfigError
+        ? { event: 'config-invalid', problems: err.problems }
+        : { event: 'startup-failed', err: describeError(err) },
+      err instanceof ConfigError ? 'Invalid configuration' : 'Start-up failed',
+    );
+  } else if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`Start-up failed: ${(err as Error)?.message ?? String(err)}\n`);
