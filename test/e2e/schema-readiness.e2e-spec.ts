@@ -17,11 +17,11 @@ const shipped = (
 onServer('readiness and the schema version', () => {
   const serverUrl = process.env[ENV.serverUrl] ?? '';
   const name = `test_schema_${process.pid}_${Date.now()}`;
-  const url = withDatabase(serverUrl, name);
   let connection: DatabaseConnection;
   let service: ServiceProcess;
 
   beforeAll(async () => {
+    const url = withDatabase(serverUrl, name);
     await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
     connection = createPostgresConnection({
       kind: 'postgres',
