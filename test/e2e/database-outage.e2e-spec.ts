@@ -50,7 +50,7 @@ withServer('the service process through database outages', () => {
       DATABASE_URL: pg.url,
       DB_POOL_MAX: String(POOL_MAX),
       DB_CONNECTION_TIMEOUT_MS: '1000',
-      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: String(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+      DB_IDLE_IN_TX_TIMEOUT_MS: String(IDLE_IN_TRANSACTION_TIMEOUT_MS),
     });
   }, 60_000);
   afterAll(async () => {

@@ -54,7 +54,7 @@ export class AppConfig {
           poolMax: env.DB_POOL_MAX,
           connectionTimeoutMs: env.DB_CONNECTION_TIMEOUT_MS,
           statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
-          idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+          idleInTransactionTimeoutMs: env.DB_IDLE_IN_TX_TIMEOUT_MS,
         }
       : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
     this.migrateOnStart = env.DB_MIGRATE_ON_START ?? this.database.kind === 'pglite';

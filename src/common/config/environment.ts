@@ -65,7 +65,7 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   @Max(3600000)
-  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10000;
+  DB_IDLE_IN_TX_TIMEOUT_MS = 10000;
 
   @Transform(toBool)
   @IsOptional()
