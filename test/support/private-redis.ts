@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
+import { onCleanup } from './cleanup';
 import { freePort } from './free-port';
 
 /**
@@ -21,6 +22,7 @@ export class PrivateRedis {
       { stdio: 'ignore' },
     );
     const redis = new PrivateRedis(child, port);
+    onCleanup('private redis-server', () => redis.stop());
     await redis.listening();
     return redis;
   }
