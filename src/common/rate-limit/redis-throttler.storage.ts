@@ -7,8 +7,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
-/** Redis answers in well under a millisecond; a command this late means it is stuck. */
-export const REDIS_COMMAND_TIMEOUT_MS = 200;
+/**
+ * Redis answers in well under a millisecond; a command this late means it is stuck. Not much
+ * shorter: the timer also runs out when this process's own event loop was blocked that long
+ * (a CPU-bound request, PGlite's synchronous queries) while the answer sat unread.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+/** Failures in a row that open the circuit; a single late answer does not stop the counting. */
+const FAILURES_TO_OPEN = 2;
 /** While Redis is out, one request per interval tries it again; the others skip it. */
 export const REDIS_RETRY_AFTER_MS = 1000;
 
@@ -24,8 +30,8 @@ const ALLOW: ThrottlerStorageRecord = {
  * load balancer shares one limit. An outage of the cache must not take the API down with it:
  * - every command has a short timeout (a frozen Redis keeps its socket open and never answers),
  *   and while disconnected commands fail at once (no offline queue);
- * - a failure lets the request through (fails open) and opens a circuit: for the next second
- *   requests skip Redis entirely, then a single request probes it again;
+ * - a failure lets the request through (fails open); two in a row open a circuit: for the next
+ *   second requests skip Redis entirely, then a single request probes it again;
  * - the outage is logged once when it starts and once when Redis answers again, whatever the
  *   traffic, and the client's own `error` events go to the same log instead of stderr.
  */
@@ -34,7 +40,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly counters: ThrottlerStorageRedisService;
   private readonly breaker = circuitBreaker(handleAll, {
     halfOpenAfter: REDIS_RETRY_AFTER_MS,
-    breaker: new ConsecutiveBreaker(1),
+    breaker: new ConsecutiveBreaker(FAILURES_TO_OPEN),
   });
   private outageSince?: number;
   // Bound where the storage is made (start-up): a log line about Redis belongs to no request.
