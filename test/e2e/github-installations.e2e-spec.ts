@@ -59,7 +59,8 @@ describe('GitHub installations and repositories', () => {
       const [event] = await t.db
         .select()
         .from(auditEvents)
-        .where(eq(auditEvents.organizationId, org.id));
+        .where(eq(auditEvents.organizationId, org.id))
+        .orderBy(auditEvents.seq);
       expect(event).toMatchObject({
         action: 'installation.linked',
         actorId: platformAdmin.id,
@@ -84,7 +85,11 @@ describe('GitHub installations and repositories', () => {
       }
       expect(await installationRow(id)).toBeUndefined();
       expect(
-        await t.db.select().from(auditEvents).where(eq(auditEvents.organizationId, org.id)),
+        await t.db
+          .select()
+          .from(auditEvents)
+          .where(eq(auditEvents.organizationId, org.id))
+          .orderBy(auditEvents.seq),
       ).toEqual([]);
     });
 
@@ -156,7 +161,8 @@ describe('GitHub installations and repositories', () => {
       const events = await t.db
         .select()
         .from(auditEvents)
-        .where(eq(auditEvents.organizationId, a.org.id));
+        .where(eq(auditEvents.organizationId, a.org.id))
+        .orderBy(auditEvents.seq);
       expect(events.map((e) => [e.action, e.actorId])).toEqual([
         ['installation.linked', platformAdmin.id],
         ['installation.unlinked', a.admin.id],

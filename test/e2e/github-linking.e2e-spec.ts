@@ -65,7 +65,11 @@ describe('linking a GitHub installation with proof of control', () => {
       .map((r: { name: string }) => r.name)
       .sort();
   const auditOf = (orgId: string) =>
-    t.db.select().from(auditEvents).where(eq(auditEvents.organizationId, orgId));
+    t.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.organizationId, orgId))
+      .orderBy(auditEvents.seq);
   const tokenRequestsFor = (installationId: string) =>
     stub.requests.filter((r) => r === `POST /app/installations/${installationId}/access_tokens`);
   async function deliver({ event, payload }: { event: string; payload: object }) {

@@ -78,7 +78,8 @@ describe('repository sync through the GitHub App', () => {
     const events = await t.db
       .select()
       .from(auditEvents)
-      .where(eq(auditEvents.organizationId, org.id));
+      .where(eq(auditEvents.organizationId, org.id))
+      .orderBy(auditEvents.seq);
     expect(events.map((e) => [e.action, e.actorId, e.data])).toEqual([
       ['installation.linked', platformAdmin.id, { proof: 'platformAdmin' }],
       ['installation.synced', platformAdmin.id, { added: 120, removed: 0 }],
