@@ -1,25 +1,35 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/core';
+import { composePaginateRest } from '@octokit/plugin-paginate-rest';
 import { AppConfig } from '../common/config/app-config';
 import { DomainError } from '../common/errors/domain-error';
 import type { RepositoryRef } from './github-repositories.repository';
+import { githubRequestDefaults, githubUnavailable } from './github-request';
+
+/**
+ * A plain string, not Octokit's typed route: its typings want the id as a number, and a number
+ * loses digits past 2^53. Path parameters are expanded as text either way.
+ */
+const INSTALLATION_TOKEN_ROUTE: string = 'POST /app/installations/{installation_id}/access_tokens';
 
 /**
  * GitHub's REST API as the GitHub App (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, at
- * GITHUB_API_URL). Without them the service relies on webhooks alone.
+ * GITHUB_API_URL), every request bounded by GITHUB_TIMEOUT_MS. Without credentials the service
+ * relies on webhooks alone.
  */
 @Injectable()
 export class GithubAppClient {
-  private readonly logger = new Logger(GithubAppClient.name);
+  private readonly ApiOctokit: typeof Octokit;
   private readonly app?: App;
 
   constructor(config: AppConfig) {
+    this.ApiOctokit = Octokit.defaults(githubRequestDefaults(config.githubApiUrl));
     if (config.githubApp) {
       this.app = new App({
         appId: config.githubApp.appId,
         privateKey: config.githubApp.privateKey,
-        Octokit: Octokit.defaults({ baseUrl: config.githubApp.apiUrl }),
+        Octokit: this.ApiOctokit,
       });
     }
   }
@@ -36,18 +46,33 @@ export class GithubAppClient {
         'Set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY to sync from GitHub',
       );
     }
+    const token = await this.installationToken(installationId);
+    const octokit = new this.ApiOctokit({ auth: token });
     try {
       const refs: RepositoryRef[] = [];
-      for await (const { repository } of this.app.eachRepository.iterator({
-        installationId: Number(installationId),
-      })) {
-        refs.push({ id: String(repository.id), name: repository.full_name });
+      for await (const { data } of composePaginateRest.iterator(
+        octokit,
+        'GET /installation/repositories',
+        { per_page: 100 },
+      )) {
+        // Octokit parses ids past 2^53 as BigInt; String() keeps every digit of either.
+        for (const repo of data) refs.push({ id: String(repo.id), name: repo.full_name });
       }
       return refs;
     } catch (err) {
-      const status = (err as { status?: number }).status;
-      this.logger.warn({ msg: 'GitHub sync failed', installationId, status });
-      throw new DomainError('GITHUB_UNAVAILABLE', 'GitHub did not answer the sync request');
+      throw githubUnavailable(err, 'repository list', installationId);
+    }
+  }
+
+  /** An installation access token, minted with the App's key (a JWT) for this request only. */
+  private async installationToken(installationId: string): Promise<string> {
+    try {
+      const { data } = await this.app!.octokit.request(INSTALLATION_TOKEN_ROUTE, {
+        installation_id: installationId,
+      });
+      return (data as { token: string }).token;
+    } catch (err) {
+      throw githubUnavailable(err, 'installation token', installationId);
     }
   }
 }

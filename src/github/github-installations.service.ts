@@ -1,20 +1,35 @@
 import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { AuditLog } from '../audit/audit-log.service';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import type { Page, PageRequest } from '../common/pagination/page';
+import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { GithubInstallation } from '../db/schema';
 import { WebhookInboxService } from '../webhooks/webhook-inbox.service';
 import { GithubAppClient } from './github-app.client';
 import type { GithubEventPayload } from './github-events';
 import { GithubEventsService } from './github-events.service';
 import { GithubInstallationsRepository } from './github-installations.repository';
-import { GithubRepositoriesRepository } from './github-repositories.repository';
+import { GithubLinkProofService, LinkClaim, LinkProof } from './github-link-proof.service';
+import { GithubRepositoriesRepository, RepositoryRef } from './github-repositories.repository';
 
 export interface LinkResult {
   installation: GithubInstallation;
-  /** False when the organization already held it (the call changed nothing). */
+  /** False when the organization already held it. */
   created: boolean;
 }
 
+const linkedElsewhere = () =>
+  new DomainError(
+    'INSTALLATION_LINKED_ELSEWHERE',
+    'This installation is linked to another organization',
+  );
+
+/**
+ * Linking, unlinking and syncing installations. Link and sync talk to GitHub, so they run with
+ * no request transaction (@SkipTransaction on their routes): GitHub is asked first, with no
+ * database connection held, and the writes then commit in short transactions of their own.
+ */
 @Injectable()
 export class GithubInstallationsService {
   constructor(
@@ -23,6 +38,9 @@ export class GithubInstallationsService {
     private readonly events: GithubEventsService,
     private readonly inbox: WebhookInboxService,
     private readonly github: GithubAppClient,
+    private readonly proof: GithubLinkProofService,
+    private readonly audit: AuditLog,
+    private readonly txHost: TransactionHost<DrizzleAdapter>,
   ) {}
 
   list(organizationId: string, request: PageRequest): Promise<Page<GithubInstallation>> {
@@ -30,54 +48,107 @@ export class GithubInstallationsService {
   }
 
   /**
-   * Links an installation nobody holds (new, or unlinked before), then catches up: repositories
-   * an earlier unlink took away come back, webhook deliveries that waited for the link are
-   * applied in order, and with GitHub App credentials the repository list is synced.
+   * Links an installation the caller proved control of (or a platform admin names). Steps:
+   * the proof (its state spent and committed on its own, then GitHub's OAuth); with App
+   * credentials the repository list from GitHub; one transaction writing the link, the
+   * repositories and the audit event; then deliveries that waited for the link are caught up.
    */
-  async link(organizationId: string, installationId: string): Promise<LinkResult> {
+  async link(claim: LinkClaim): Promise<LinkResult> {
+    const { organizationId, installationId } = claim;
+    const proof = await this.proof.verify(claim);
+    const holder = await this.installations.findLinked(installationId);
+    if (holder && holder.organizationId !== organizationId) throw linkedElsewhere();
+    const snapshot = this.github.configured
+      ? await this.github.listRepositories(installationId)
+      : undefined;
+    const result = await this.txHost.withTransaction(() =>
+      this.writeLink(organizationId, installationId, proof, snapshot),
+    );
+    await this.txHost.withTransaction(() => this.replayWaitingDeliveries(installationId));
+    return {
+      installation: (await this.installations.findLinked(installationId)) ?? result.installation,
+      created: result.created,
+    };
+  }
+
+  /** Soft-deletes the installation and its repositories (inside the request's transaction). */
+  async unlink(organizationId: string, installationId: string): Promise<void> {
+    await this.findInOrganization(organizationId, installationId);
+    await this.installations.unlink(installationId);
+    await this.audit.record({
+      organizationId,
+      action: 'installation.unlinked',
+      targetId: installationId,
+    });
+  }
+
+  /** Re-reads the repository list from GitHub, then writes the difference in one transaction. */
+  async sync(organizationId: string, installationId: string): Promise<GithubInstallation> {
+    await this.findInOrganization(organizationId, installationId);
+    const snapshot = await this.github.listRepositories(installationId);
+    return this.txHost.withTransaction(async () => {
+      // It may have been unlinked while GitHub was asked.
+      const installation = await this.findInOrganization(organizationId, installationId);
+      await this.applySnapshot(organizationId, installationId, snapshot);
+      return installation;
+    });
+  }
+
+  private async writeLink(
+    organizationId: string,
+    installationId: string,
+    proof: LinkProof,
+    snapshot: RepositoryRef[] | undefined,
+  ): Promise<LinkResult> {
     const before = await this.installations.find(installationId);
     const linked = await this.installations.link(installationId, organizationId);
     if (!linked) {
       const holder = await this.installations.findLinked(installationId);
-      if (holder?.organizationId === organizationId)
-        return { installation: holder, created: false };
-      throw new DomainError(
-        'INSTALLATION_LINKED_ELSEWHERE',
-        'This installation is linked to another organization',
-      );
+      if (holder?.organizationId !== organizationId) throw linkedElsewhere();
+      if (snapshot) await this.applySnapshot(organizationId, installationId, snapshot);
+      return { installation: holder, created: false };
     }
-    if (before?.deletedAt) {
+    // Only the organization that unlinked gets its old repositories back: another one starts
+    // from what GitHub lists now (or from webhooks), never from an earlier holder's rows.
+    if (before?.deletedAt && before.organizationId === organizationId) {
       await this.installations.restoreRepositoriesUnlinkedAt(installationId, before.deletedAt);
     }
+    await this.audit.record({
+      organizationId,
+      action: 'installation.linked',
+      targetId: installationId,
+      data: { proof },
+    });
+    if (snapshot) await this.applySnapshot(organizationId, installationId, snapshot);
+    return { installation: linked, created: true };
+  }
+
+  /** Makes the installation's repositories what GitHub listed, and records the difference. */
+  private async applySnapshot(
+    organizationId: string,
+    installationId: string,
+    snapshot: RepositoryRef[],
+  ): Promise<void> {
+    const present = new Set(await this.repositories.activeIds(installationId));
+    await this.repositories.upsert(installationId, snapshot);
+    const removed = await this.repositories.removeAllExcept(
+      installationId,
+      snapshot.map((ref) => ref.id),
+    );
+    await this.audit.record({
+      organizationId,
+      action: 'installation.synced',
+      targetId: installationId,
+      data: { added: snapshot.filter((ref) => !present.has(ref.id)).length, removed },
+    });
+  }
+
+  /** Webhook deliveries that arrived while no organization held the installation, in order. */
+  private async replayWaitingDeliveries(installationId: string): Promise<void> {
     for (const delivery of await this.inbox.pendingForInstallation(installationId)) {
       await this.events.apply(delivery.event, delivery.payload as GithubEventPayload);
       await this.inbox.markApplied(delivery.id);
     }
-    if (this.github.configured) await this.syncRepositories(installationId);
-    return {
-      installation: (await this.installations.findLinked(installationId)) ?? linked,
-      created: true,
-    };
-  }
-
-  async unlink(organizationId: string, installationId: string): Promise<void> {
-    await this.findInOrganization(organizationId, installationId);
-    await this.installations.unlink(installationId);
-  }
-
-  async sync(organizationId: string, installationId: string): Promise<GithubInstallation> {
-    const installation = await this.findInOrganization(organizationId, installationId);
-    await this.syncRepositories(installationId);
-    return installation;
-  }
-
-  private async syncRepositories(installationId: string): Promise<void> {
-    const refs = await this.github.listRepositories(installationId);
-    await this.repositories.upsert(installationId, refs);
-    await this.repositories.removeAllExcept(
-      installationId,
-      refs.map((ref) => ref.id),
-    );
   }
 
   private async findInOrganization(

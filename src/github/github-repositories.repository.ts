@@ -140,9 +140,18 @@ export class GithubRepositoriesRepository {
     await this.softDelete(and(eq(repos.installationId, installationId), inArray(repos.id, ids)));
   }
 
-  /** After a full sync: everything the installation no longer lists is soft-deleted. */
-  async removeAllExcept(installationId: string, keepIds: string[]): Promise<void> {
-    await this.softDelete(
+  /** Ids of the installation's active repositories. */
+  async activeIds(installationId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: repos.id })
+      .from(repos)
+      .where(and(eq(repos.installationId, installationId), eq(repos.deleted, false)));
+    return rows.map((row) => row.id);
+  }
+
+  /** After a full sync: everything the installation no longer lists is soft-deleted (count). */
+  async removeAllExcept(installationId: string, keepIds: string[]): Promise<number> {
+    return this.softDelete(
       and(
         eq(repos.installationId, installationId),
         keepIds.length > 0 ? notInArray(repos.id, keepIds) : undefined,
@@ -150,10 +159,12 @@ export class GithubRepositoriesRepository {
     );
   }
 
-  private async softDelete(where: ReturnType<typeof and>): Promise<void> {
-    await this.db
+  private async softDelete(where: ReturnType<typeof and>): Promise<number> {
+    const removed = await this.db
       .update(repos)
       .set({ deleted: true, deletedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(where, eq(repos.deleted, false)));
+      .where(and(where, eq(repos.deleted, false)))
+      .returning({ id: repos.id });
+    return removed.length;
   }
 }

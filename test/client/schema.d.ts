@@ -295,10 +295,33 @@ export interface paths {
         get: operations["GithubInstallationsController_list"];
         put?: never;
         /**
-         * Links a GitHub App installation: 201 when linked now, 200 when this organization already
-         *     held it. An unlinked installation can be linked again, by any organization.
+         * Links a GitHub App installation the caller proved control of: `{ installationId, code,
+         *     state }` from GitHub's redirect to the setup URL. Platform admins may send
+         *     `{ installationId }` alone. 201 when linked now, 200 when this organization already held it.
+         *     GitHub is asked before any database transaction opens.
          */
         post: operations["GithubInstallationsController_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/github/install-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Starts GitHub's install flow: the App's install page with a fresh `state`, single-use and
+         *     valid 10 minutes for this organization and caller. After installing, GitHub sends the user
+         *     to the App's setup URL with `installation_id`, `code` and this `state`.
+         */
+        get: operations["GithubInstallationsController_installUrl"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -331,7 +354,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fetches the installation's repositories from GitHub (needs GitHub App credentials). */
+        /**
+         * Re-reads the installation's repositories from GitHub (needs GitHub App credentials), with
+         *     no database transaction open while GitHub answers.
+         */
         post: operations["GithubInstallationsController_sync"];
         delete?: never;
         options?: never;
@@ -669,9 +695,27 @@ export interface components {
             /** @description Pass as `?cursor=` for the next page; null on the last one. */
             nextCursor: string | null;
         };
+        InstallUrlResponseDto: {
+            /** @description GitHub's page for installing the App, carrying `state`. */
+            url: string;
+            /** @description Single-use proof for POST …/github/installations, for this organization and caller. */
+            state: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         LinkInstallationDto: {
-            /** @description GitHub's installation id: digits, as a string or a number. */
+            /**
+             * @description GitHub's installation id (`installation_id` of the redirect to the setup URL): digits, best
+             *     sent as a string; a JSON number is accepted only below 2^53.
+             */
             installationId: string;
+            /**
+             * @description The `code` GitHub adds to the redirect to the setup URL ("Request user authorization (OAuth)
+             *     during installation"). Required with `state`, except for platform admins.
+             */
+            code?: string;
+            /** @description The `state` from GET …/github/install-url, which GitHub hands back with the redirect. */
+            state?: string;
         };
         RepositoryResponseDto: {
             /** @description GitHub's repository id. */
@@ -741,7 +785,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            error: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_SIGNATURE" | "USER_NOT_PROVISIONED" | "FORBIDDEN" | "NOT_FOUND" | "USER_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "MEMBER_NOT_FOUND" | "INSTALLATION_NOT_FOUND" | "REPOSITORY_NOT_FOUND" | "INVITATION_NOT_FOUND" | "USER_ALREADY_EXISTS" | "ORGANIZATION_ALREADY_EXISTS" | "MEMBER_ALREADY_EXISTS" | "LAST_ADMIN" | "INSTALLATION_LINKED_ELSEWHERE" | "INVITATION_ALREADY_PENDING" | "INVITATION_NOT_PENDING" | "INVITATION_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "GITHUB_UNAVAILABLE" | "WEBHOOK_NOT_CONFIGURED" | "DATABASE_UNAVAILABLE" | "GITHUB_APP_NOT_CONFIGURED";
+            error: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_SIGNATURE" | "USER_NOT_PROVISIONED" | "FORBIDDEN" | "INSTALLATION_NOT_VERIFIED" | "NOT_FOUND" | "USER_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "MEMBER_NOT_FOUND" | "INSTALLATION_NOT_FOUND" | "REPOSITORY_NOT_FOUND" | "INVITATION_NOT_FOUND" | "USER_ALREADY_EXISTS" | "ORGANIZATION_ALREADY_EXISTS" | "MEMBER_ALREADY_EXISTS" | "LAST_ADMIN" | "INSTALLATION_LINKED_ELSEWHERE" | "INVITATION_ALREADY_PENDING" | "INVITATION_NOT_PENDING" | "INVITATION_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "GITHUB_UNAVAILABLE" | "WEBHOOK_NOT_CONFIGURED" | "DATABASE_UNAVAILABLE" | "GITHUB_APP_NOT_CONFIGURED" | "GITHUB_NOT_CONFIGURED";
             /** @example Request validation failed */
             message: string;
             details?: components["schemas"]["ErrorDetailDto"][];
@@ -2494,7 +2538,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            /** @description USER_NOT_PROVISIONED, INSTALLATION_NOT_VERIFIED, FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2532,6 +2576,72 @@ export interface operations {
             };
             /** @description GITHUB_UNAVAILABLE */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    GithubInstallationsController_installUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstallUrlResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description GITHUB_NOT_CONFIGURED */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

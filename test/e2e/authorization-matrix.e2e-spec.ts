@@ -195,11 +195,18 @@ const ROUTES: Route[] = [
     expect: inOrg(200, 200, 200),
   },
   {
+    method: 'get',
+    path: '/organizations/:orgId/github/install-url',
+    url: (w) => `/organizations/${w.orgId}/github/install-url`,
+    expect: inOrg(403, 200, 200),
+  },
+  {
+    // By id alone: org admins must prove control through GitHub (403), platform admins need not.
     method: 'post',
     path: '/organizations/:orgId/github/installations',
     url: (w) => `/organizations/${w.orgId}/github/installations`,
     body: (w) => ({ installationId: w.freshInstallationId }),
-    expect: inOrg(403, 201, 201),
+    expect: inOrg(403, 403, 201),
   },
   {
     method: 'delete',
@@ -296,7 +303,11 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { CLERK_WEBHOOK_SIGNING_SECRET: CLERK_SECRET, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET },
+      env: {
+        CLERK_WEBHOOK_SIGNING_SECRET: CLERK_SECRET,
+        GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
+        GITHUB_APP_SLUG: 'matrix-app',
+      },
     });
   });
   afterAll(() => t.close());

@@ -25,6 +25,7 @@ const TABLES = [
   'github_installations',
   'github_installation_repositories',
   'invitations',
+  'github_link_states',
 ];
 /** What must never reach a client or a log line: stack frames, SQL, driver internals, secrets. */
 const LEAKS = [
@@ -60,6 +61,7 @@ const ROUTES: [string, string][] = [
   ['POST', '/users/me/invitations/:invitationId/accept'],
   ['POST', '/users/me/invitations/:invitationId/decline'],
   ['GET', '/organizations/:orgId/github/installations'],
+  ['GET', '/organizations/:orgId/github/install-url'],
   ['POST', '/organizations/:orgId/github/installations'],
   ['DELETE', '/organizations/:orgId/github/installations/:installationId'],
   ['POST', '/organizations/:orgId/github/installations/:installationId/sync'],
@@ -97,7 +99,11 @@ onServer('fuzzing every endpoint', () => {
       invitationId: invitation.id,
     };
     tokens = [tokenFor(team.admin.id), tokenFor(platformAdmin.id), tokenFor(team.member.id)];
-    service = await ServiceProcess.start({ DATABASE_URL: database.url!, ...SECRETS });
+    service = await ServiceProcess.start({
+      DATABASE_URL: database.url!,
+      GITHUB_APP_SLUG: 'fuzz-app',
+      ...SECRETS,
+    });
   });
   afterAll(async () => {
     await service?.stop();
@@ -137,6 +143,8 @@ onServer('fuzzing every endpoint', () => {
           'role',
           'isAdmin',
           'installationId',
+          'code',
+          'state',
           '__proto__',
           'constructor',
         ),

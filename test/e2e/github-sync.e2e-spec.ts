@@ -1,7 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { githubInstallationRepositories } from '../../src/db/schema';
-import { makeTeam } from '../support/factories';
+import { auditEvents, githubInstallationRepositories, User } from '../../src/db/schema';
+import { makeTeam, makeUser } from '../support/factories';
 import { GithubApiStub } from '../support/github-api-stub';
 import { as } from '../support/http';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -9,17 +8,18 @@ import { createTestApp, TestApp } from '../support/test-app';
 describe('repository sync through the GitHub App', () => {
   const stub = new GithubApiStub();
   let t: TestApp;
+  let platformAdmin: User;
 
   beforeAll(async () => {
-    const { privateKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
     const apiUrl = await stub.start();
     t = await createTestApp({
-      env: { GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: privateKey, GITHUB_API_URL: apiUrl },
+      env: {
+        GITHUB_APP_ID: stub.app.appId,
+        GITHUB_APP_PRIVATE_KEY: stub.app.privateKey,
+        GITHUB_API_URL: apiUrl,
+      },
     });
+    platformAdmin = await makeUser(t.db, { isAdmin: true });
   });
   afterAll(async () => {
     await t.close();
@@ -47,9 +47,10 @@ describe('repository sync through the GitHub App', () => {
       id: 50_000 + i,
       fullName: `acme/repo-${String(i).padStart(3, '0')}`,
     }));
-    stub.repositories.set(installationId, many);
+    const added = { id: 59_999, fullName: 'acme/added' };
+    stub.install(installationId, many);
 
-    const link = await as(t, admin.id)
+    const link = await as(t, platformAdmin.id)
       .post(`/organizations/${org.id}/github/installations`)
       .send({ installationId });
     expect(link.status).toBe(201);
@@ -57,38 +58,52 @@ describe('repository sync through the GitHub App', () => {
     expect(await names(org.id, admin.id)).toHaveLength(120);
 
     // On GitHub, one repository was removed and one renamed; a sync brings both over.
-    stub.repositories.set(installationId, [
+    stub.install(installationId, [
       { ...many[0], fullName: 'acme/renamed' },
       ...many.slice(2),
+      added,
     ]);
     const sync = await as(t, admin.id).post(
       `/organizations/${org.id}/github/installations/${installationId}/sync`,
     );
     expect(sync.status).toBe(200);
     const current = await names(org.id, admin.id);
-    expect(current).toHaveLength(119);
-    expect(current).toContain('acme/renamed');
+    expect(current).toHaveLength(120);
+    expect(current).toEqual(expect.arrayContaining(['acme/renamed', 'acme/added']));
     const [removed] = await t.db
       .select()
       .from(githubInstallationRepositories)
       .where(eq(githubInstallationRepositories.id, String(many[1].id)));
     expect(removed.deleted).toBe(true);
+    const events = await t.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.organizationId, org.id))
+      .orderBy(auditEvents.seq);
+    expect(events.map((e) => [e.action, e.actorId, e.data])).toEqual([
+      ['installation.linked', platformAdmin.id, { proof: 'platformAdmin' }],
+      ['installation.synced', platformAdmin.id, { added: 120, removed: 0 }],
+      ['installation.synced', admin.id, { added: 1, removed: 1 }],
+    ]);
   });
 
   it('answers 502 GITHUB_UNAVAILABLE and changes nothing when GitHub fails', async () => {
     const { org, admin } = await makeTeam(t.db);
-    stub.repositories.set(4343, [{ id: 60_001, fullName: 'acme/x' }]);
-    await as(t, admin.id)
+    stub.install(4343, [{ id: 60_001, fullName: 'acme/x' }]);
+    await as(t, platformAdmin.id)
       .post(`/organizations/${org.id}/github/installations`)
       .send({ installationId: 4343 });
-    stub.repositories.set(4343, []);
+    stub.install(4343, []);
     stub.failWith = 500;
     try {
       const res = await as(t, admin.id).post(
         `/organizations/${org.id}/github/installations/4343/sync`,
       );
       expect(res.status).toBe(502);
-      expect(res.body.error).toBe('GITHUB_UNAVAILABLE');
+      expect(res.body).toEqual({
+        error: 'GITHUB_UNAVAILABLE',
+        message: 'GitHub call failed: installation token (GitHub answered 500)',
+      });
     } finally {
       stub.failWith = undefined;
     }

@@ -5,7 +5,7 @@ import {
   githubInstallations,
   webhookDeliveries,
 } from '../../src/db/schema';
-import { makeTeam } from '../support/factories';
+import { makeTeam, makeUser } from '../support/factories';
 import { github, GITHUB_SECRET, Repo, signGithub } from '../support/github-events';
 import { as } from '../support/http';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -46,13 +46,17 @@ describe('POST /webhooks/github', () => {
         .where(eq(githubInstallations.id, String(id)))
     )[0];
 
+  /** Links by id, which only a platform admin may do without GitHub's proof. */
+  const linkAsPlatformAdmin = async (orgId: string, installationId: number) =>
+    as(t, (await makeUser(t.db, { isAdmin: true })).id)
+      .post(`/organizations/${orgId}/github/installations`)
+      .send({ installationId });
+
   /** An organization with a linked installation. */
   async function linked() {
     const team = await makeTeam(t.db);
     const installationId = newId();
-    await as(t, team.admin.id)
-      .post(`/organizations/${team.org.id}/github/installations`)
-      .send({ installationId });
+    await linkAsPlatformAdmin(team.org.id, installationId);
     return { ...team, installationId };
   }
   const repoNames = async (orgId: string, userId: string) =>
@@ -212,9 +216,7 @@ describe('POST /webhooks/github', () => {
       expect(pending.map((d) => d.appliedAt)).toEqual([null, null]);
 
       const { org, admin } = await makeTeam(t.db);
-      const link = await as(t, admin.id)
-        .post(`/organizations/${org.id}/github/installations`)
-        .send({ installationId });
+      const link = await linkAsPlatformAdmin(org.id, installationId);
       expect(link.status).toBe(201);
       expect(await repoNames(org.id, admin.id)).toEqual(['acme/two']);
       const applied = await t.db

@@ -36,6 +36,12 @@ export class AppConfig {
   readonly githubWebhookSecret?: string;
   /** Set when both GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY are: repositories can be synced. */
   readonly githubApp?: { appId: string; privateKey: string; apiUrl: string };
+  /** GITHUB_API_URL: GitHub's REST API base; its web host is derived from it. */
+  readonly githubApiUrl: string;
+  /** GITHUB_APP_SLUG: the App's URL name, for its install page. */
+  readonly githubAppSlug?: string;
+  /** The App's OAuth credentials: they prove which installations a GitHub user controls. */
+  readonly githubOAuth?: { clientId: string; clientSecret: string };
   readonly rateLimitPerMinute: number;
   readonly corsOrigins: string[];
   /** Shared rate-limit counters across instances; in-process counters when unset. */
@@ -74,6 +80,12 @@ export class AppConfig {
             privateKey: env.GITHUB_APP_PRIVATE_KEY,
             apiUrl: env.GITHUB_API_URL,
           }
+        : undefined;
+    this.githubApiUrl = env.GITHUB_API_URL;
+    this.githubAppSlug = env.GITHUB_APP_SLUG;
+    this.githubOAuth =
+      env.GITHUB_APP_CLIENT_ID && env.GITHUB_APP_CLIENT_SECRET
+        ? { clientId: env.GITHUB_APP_CLIENT_ID, clientSecret: env.GITHUB_APP_CLIENT_SECRET }
         : undefined;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.corsOrigins = commaList(env.CORS_ORIGINS);

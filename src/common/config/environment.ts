@@ -102,6 +102,18 @@ export class EnvironmentVariables {
   @Matches(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, { message: 'must be a PEM private key' })
   GITHUB_APP_PRIVATE_KEY?: string;
 
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: "must be the App's URL name (its slug)" })
+  GITHUB_APP_SLUG?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: "must be the App's OAuth client id" })
+  GITHUB_APP_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  GITHUB_APP_CLIENT_SECRET?: string;
+
   @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
   GITHUB_API_URL = 'https://api.github.com';
 
@@ -141,6 +153,7 @@ const SECRET_VARIABLES = new Set([
   'CLERK_WEBHOOK_SIGNING_SECRET',
   'GITHUB_WEBHOOK_SECRET',
   'GITHUB_APP_PRIVATE_KEY',
+  'GITHUB_APP_CLIENT_SECRET',
   'REDIS_URL',
 ]);
 
@@ -163,6 +176,9 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
     problems.push(
       'CLERK_JWT_KEY or CLERK_SECRET_KEY is required when NODE_ENV=production (the dev key is refused)',
     );
+  }
+  if (!parsed.GITHUB_APP_CLIENT_ID !== !parsed.GITHUB_APP_CLIENT_SECRET) {
+    problems.push('GITHUB_APP_CLIENT_ID and GITHUB_APP_CLIENT_SECRET must be set together');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed;

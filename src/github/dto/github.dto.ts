@@ -6,13 +6,39 @@ import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto
 import type { GithubInstallation, GithubInstallationRepository } from '../../db/schema';
 
 export class LinkInstallationDto {
-  /** GitHub's installation id: digits, as a string or a number. */
+  /**
+   * GitHub's installation id (`installation_id` of the redirect to the setup URL): digits, best
+   * sent as a string; a JSON number is accepted only below 2^53.
+   */
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value,
   )
   @IsString()
   @Matches(/^[1-9]\d{0,19}$/, { message: 'installationId must be a positive integer' })
   installationId!: string;
+
+  /**
+   * The `code` GitHub adds to the redirect to the setup URL ("Request user authorization (OAuth)
+   * during installation"). Required with `state`, except for platform admins.
+   */
+  @OptionalField()
+  @IsString()
+  @MaxLength(256)
+  code?: string;
+
+  /** The `state` from GET …/github/install-url, which GitHub hands back with the redirect. */
+  @OptionalField()
+  @IsString()
+  @MaxLength(256)
+  state?: string;
+}
+
+export class InstallUrlResponseDto {
+  /** GitHub's page for installing the App, carrying `state`. */
+  url!: string;
+  /** Single-use proof for POST …/github/installations, for this organization and caller. */
+  state!: string;
+  expiresAt!: Date;
 }
 
 export class InstallationResponseDto {
