@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { GithubInstallation } from '../db/schema';
-import { WebhookInboxService } from '../webhooks/webhook-inbox.service';
+import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
 import { GithubAppClient } from './github-app.client';
-import type { GithubEventPayload } from './github-events';
-import { GithubEventsService } from './github-events.service';
 import { GithubInstallationsRepository } from './github-installations.repository';
 import { GithubRepositoriesRepository } from './github-repositories.repository';
 
@@ -20,8 +18,7 @@ export class GithubInstallationsService {
   constructor(
     private readonly installations: GithubInstallationsRepository,
     private readonly repositories: GithubRepositoriesRepository,
-    private readonly events: GithubEventsService,
-    private readonly inbox: WebhookInboxService,
+    private readonly deliveries: WebhookDeliveriesService,
     private readonly github: GithubAppClient,
   ) {}
 
@@ -32,7 +29,7 @@ export class GithubInstallationsService {
   /**
    * Links an installation nobody holds (new, or unlinked before), then catches up: repositories
    * an earlier unlink took away come back, webhook deliveries that waited for the link are
-   * applied in order, and with GitHub App credentials the repository list is synced.
+   * queued in order, and with GitHub App credentials the repository list is synced.
    */
   async link(organizationId: string, installationId: string): Promise<LinkResult> {
     const before = await this.installations.find(installationId);
@@ -49,10 +46,7 @@ export class GithubInstallationsService {
     if (before?.deletedAt) {
       await this.installations.restoreRepositoriesUnlinkedAt(installationId, before.deletedAt);
     }
-    for (const delivery of await this.inbox.pendingForInstallation(installationId)) {
-      await this.events.apply(delivery.event, delivery.payload as GithubEventPayload);
-      await this.inbox.markApplied(delivery.id);
-    }
+    await this.deliveries.queueWaitingFor(installationId);
     if (this.github.configured) await this.syncRepositories(installationId);
     return {
       installation: (await this.installations.findLinked(installationId)) ?? linked,

@@ -134,10 +134,26 @@ export class GithubRepositoriesRepository {
     if (renamed.length === 0) await this.upsert(installationId, [ref]);
   }
 
-  /** Soft-deletes these repositories if they still belong to the installation. */
-  async remove(installationId: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.softDelete(and(eq(repos.installationId, installationId), inArray(repos.id, ids)));
+  /** Of these ids, the repositories listed (active) under the installation now. */
+  async activeIds(installationId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .select({ id: repos.id })
+      .from(repos)
+      .where(
+        and(
+          eq(repos.installationId, installationId),
+          inArray(repos.id, ids),
+          eq(repos.deleted, false),
+        ),
+      );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Soft-deletes these repositories if they still belong to the installation; the ids it did. */
+  async remove(installationId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.softDelete(and(eq(repos.installationId, installationId), inArray(repos.id, ids)));
   }
 
   /** After a full sync: everything the installation no longer lists is soft-deleted. */
@@ -150,10 +166,12 @@ export class GithubRepositoriesRepository {
     );
   }
 
-  private async softDelete(where: ReturnType<typeof and>): Promise<void> {
-    await this.db
+  private async softDelete(where: ReturnType<typeof and>): Promise<string[]> {
+    const rows = await this.db
       .update(repos)
       .set({ deleted: true, deletedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(where, eq(repos.deleted, false)));
+      .where(and(where, eq(repos.deleted, false)))
+      .returning({ id: repos.id });
+    return rows.map((row) => row.id);
   }
 }
