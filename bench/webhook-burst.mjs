@@ -80,7 +80,13 @@ async function startService(env) {
   });
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('service did not start');
@@ -160,10 +166,9 @@ async function main() {
     const sent = Date.now() - started;
     const token = signToken(adminId, privateKey);
     for (;;) {
-      const res = await fetch(
-        `http://127.0.0.1:${port}/webhook-deliveries?status=queued&limit=1`,
-        { headers: { authorization: `Bearer ${token}` } },
-      );
+      const res = await fetch(`http://127.0.0.1:${port}/webhook-deliveries?status=queued&limit=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       if ((await res.json()).data.length === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -176,7 +181,15 @@ async function main() {
         round(percentile_cont(0.99) within group (order by extract(epoch from applied_at - received_at)) * 1000) as p99_ms
       from webhook_deliveries where status = 'applied'`);
     console.log(
-      JSON.stringify({ db: kind, count, concurrency, answers: statuses, sendMs: sent, drainMs: drained, ...stats }),
+      JSON.stringify({
+        db: kind,
+        count,
+        concurrency,
+        answers: statuses,
+        sendMs: sent,
+        drainMs: drained,
+        ...stats,
+      }),
     );
   } finally {
     await db.drop();
