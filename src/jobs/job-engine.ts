@@ -8,6 +8,8 @@ import {
 import { TransactionHost } from '@nestjs-cls/transactional';
 import PgBoss from 'pg-boss';
 import { AppConfig } from '../common/config/app-config';
+import { isDatabaseUnavailable } from '../common/errors/database-errors';
+import { DatabaseUnavailableError } from '../common/errors/domain-error';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { DatabaseConnection } from '../db/database';
 import { DATABASE_CONNECTION } from '../db/drizzle.module';
@@ -31,6 +33,8 @@ export interface SendOptions {
 }
 
 const DEFAULT_RETRY_LIMIT = 10;
+/** A start that failed (database unreachable, a race with another instance) is tried again. */
+const START_RETRY_MS = [200, 500, 1000, 2000, 5000];
 /** How long a stopping instance lets the jobs in hand finish before it closes the pool. */
 const STOP_WAIT_MS = 5000;
 
@@ -44,9 +48,13 @@ const STOP_WAIT_MS = 5000;
 export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly queues = new Map<string, QueueSettings>();
-  private readonly workers: Pick<JobWorker<unknown>, 'queue' | 'start' | 'notify' | 'stop'>[] = [];
+  private readonly handlers: { queue: string; handler: JobHandler<never>; count: number }[] = [];
   private readonly schedules = new Map<string, { cron: string; data: object }>();
+  private workers: JobWorker<never>[] = [];
+  /** Set once started: its schema exists and the workers run. */
   private boss?: PgBoss;
+  private retry?: NodeJS.Timeout;
+  private stopping = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -63,23 +71,14 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
    * PGlite, whose single connection serialises them anyway). A thrown error is retried.
    */
   work<T>(queue: string, handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
-    const concurrency = this.connection.kind === 'pglite' ? 1 : (options.concurrency ?? 1);
-    for (let i = 0; i < concurrency; i++) {
-      const worker = new JobWorker<T>(
-        this.requireBoss(),
-        queue,
-        handler,
-        this.config.jobs.pollIntervalMs,
-        this.logger,
-      );
-      this.workers.push(worker);
-    }
+    const count = this.connection.kind === 'pglite' ? 1 : (options.concurrency ?? 1);
+    this.handlers.push({ queue, handler: handler, count });
   }
 
   /** A cron schedule (UTC): one job per tick across all instances. */
   async schedule(queue: string, cron: string, data: object = {}): Promise<void> {
     this.schedules.set(queue, { cron, data });
-    if (this.boss) await this.boss.schedule(queue, cron, data, { tz: 'UTC' });
+    await this.boss?.schedule(queue, cron, data, { tz: 'UTC' });
   }
 
   /**
@@ -87,9 +86,10 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
    * when the transaction commits (and on PGlite nothing waits on the connection it holds).
    */
   async send<T extends object>(queue: string, data: T, options: SendOptions = {}): Promise<string> {
-    const boss = this.requireBoss();
+    // Before the engine's first start its schema may not exist: the caller is asked to retry.
+    if (!this.boss) throw new DatabaseUnavailableError();
     const db = this.txHost.isTransactionActive() ? transactionExecutor(this.txHost.tx) : undefined;
-    const id = await boss.send(queue, data, { ...options, ...(db ? { db } : {}) });
+    const id = await this.boss.send(queue, data, { ...options, ...(db ? { db } : {}) });
     if (!id) throw new Error(`Job for ${queue} was not queued`);
     return id;
   }
@@ -99,21 +99,17 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const worker of this.workers) if (worker.queue === queue) worker.notify();
   }
 
+  /**
+   * Starts the engine (creating or migrating its schema) and the workers. With the database
+   * unreachable the service still starts, answering 503, and the engine keeps trying.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    const boss = this.requireBoss();
-    await boss.start();
-    // Every queue exists before any names another as its dead-letter queue (a foreign key).
-    for (const name of this.queues.keys()) await boss.createQueue(name);
-    for (const [name, settings] of this.queues) {
-      await boss.updateQueue(name, this.queueOptions(name, settings));
-    }
-    for (const [queue, { cron, data }] of this.schedules) {
-      await boss.schedule(queue, cron, data, { tz: 'UTC' });
-    }
-    for (const worker of this.workers) worker.start();
+    await this.tryStart(0);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retry);
     if (!this.boss) return;
     const stopped = Promise.all(this.workers.map((worker) => worker.stop()));
     const timeout = new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref());
@@ -123,9 +119,48 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     });
   }
 
-  /** Created on first use, so workers registered during module init share one instance. */
-  private requireBoss(): PgBoss {
-    if (this.boss) return this.boss;
+  /**
+   * A race with another instance starting on the same database (a deadlock creating queues) is
+   * retried at once; an unreachable database in the background, while the service runs.
+   */
+  private async tryStart(attempt: number): Promise<void> {
+    const boss = this.createBoss();
+    try {
+      await this.start(boss);
+    } catch (err) {
+      this.logger.warn({ msg: 'Job engine not started; retrying', err: message(err) });
+      await boss.stop({ graceful: false, close: false }).catch(() => undefined);
+      if (this.stopping) return;
+      if (attempt < 3 && !isDatabaseUnavailable(err)) return this.tryStart(attempt + 1);
+      const delay = START_RETRY_MS[Math.min(attempt, START_RETRY_MS.length - 1)];
+      this.retry = setTimeout(() => void this.tryStart(attempt + 1), delay);
+      this.retry.unref();
+    }
+  }
+
+  private async start(boss: PgBoss): Promise<void> {
+    await boss.start();
+    // Every queue exists before any names another as its dead-letter queue (a foreign key).
+    for (const name of this.queues.keys()) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name);
+    }
+    for (const [name, settings] of this.queues) {
+      await boss.updateQueue(name, this.queueOptions(name, settings));
+    }
+    for (const [queue, { cron, data }] of this.schedules) {
+      await boss.schedule(queue, cron, data, { tz: 'UTC' });
+    }
+    this.workers = this.handlers.flatMap(({ queue, handler, count }) =>
+      Array.from(
+        { length: count },
+        () => new JobWorker(boss, queue, handler, this.config.jobs.pollIntervalMs, this.logger),
+      ),
+    );
+    this.boss = boss;
+    for (const worker of this.workers) worker.start();
+  }
+
+  private createBoss(): PgBoss {
     const timeout = this.config.jobs.timeoutSeconds;
     const boss = new PgBoss({
       db: guardUnawaitedStatements(connectionExecutor(this.connection), JOB_SCHEMA, this.logger),
@@ -138,7 +173,6 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     boss.on('error', (err: Error) =>
       this.logger.warn({ msg: 'Job engine error', err: message(err) }),
     );
-    this.boss = boss;
     return boss;
   }
 

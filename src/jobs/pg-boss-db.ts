@@ -16,16 +16,39 @@ export function connectionExecutor(connection: DatabaseConnection): PgBoss.Db {
   return pgliteExecutor(connection.pglite!);
 }
 
+/**
+ * Scripts without parameters may hold `BEGIN; …; COMMIT` (pg-boss's migrations and maintenance
+ * under an advisory lock). One that fails half-way leaves its session in an aborted transaction:
+ * rolled back here, or the next statement on that connection would fail too.
+ */
 function poolExecutor(pool: Pool): PgBoss.Db {
-  return { executeSql: (text, values) => pool.query(text, values) };
+  return {
+    executeSql: async (text, values) => {
+      if (values && values.length > 0) return pool.query(text, values);
+      const client = await pool.connect();
+      try {
+        return await client.query(text);
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
 }
 
 function pgliteExecutor(pglite: PGlite): PgBoss.Db {
   return {
     executeSql: async (text, values) => {
       if (values && values.length > 0) return pglite.query(text, values);
-      const results = await pglite.exec(text);
-      return results.at(-1) ?? { rows: [] };
+      try {
+        const results = await pglite.exec(text);
+        return results.at(-1) ?? { rows: [] };
+      } catch (err) {
+        await pglite.exec('rollback').catch(() => undefined);
+        throw err;
+      }
     },
   };
 }
