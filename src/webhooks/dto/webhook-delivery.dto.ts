@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { OptionalField } from '../../common/http/optional-field';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PaginationQueryDto } from '../../common/pagination/pagination-query.dto';
 import type { WebhookDelivery } from '../../db/schema';
@@ -42,16 +43,16 @@ export class WebhookDeliveryResponseDto {
 export class WebhookDeliveryPageDto extends PageOf(WebhookDeliveryResponseDto) {}
 
 export class ListWebhookDeliveriesQueryDto extends PaginationQueryDto {
-  @IsOptional()
+  @OptionalField()
   @IsIn(WEBHOOK_SOURCES)
   source?: WebhookSource;
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
   /** The sender's delivery id. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(128)
   deliveryId?: string;
