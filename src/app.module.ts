@@ -16,9 +16,11 @@ import { DrizzleModule } from './db/drizzle.module';
 import { GithubModule } from './github/github.module';
 import { HealthModule } from './health/health.module';
 import { InvitationsModule } from './invitations/invitations.module';
+import { JobsModule } from './jobs/jobs.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { UsersModule } from './users/users.module';
+import { WebhookDeliveriesModule } from './webhooks/webhook-deliveries.module';
 // generate:module imports (npm run generate:module adds a module's import above this line)
 
 /** Feature modules, in the order their routes appear in the API. Add new modules here. */
@@ -30,6 +32,7 @@ export const FEATURE_MODULES: Type[] = [
   InvitationsModule,
   GithubModule,
   ClerkModule,
+  WebhookDeliveriesModule,
   AuditModule,
   // generate:module modules
 ];
@@ -45,6 +48,7 @@ export class AppModule {
         DrizzleModule,
         TransactionModule,
         ContextModule,
+        JobsModule,
         AuthModule,
         RateLimitModule,
         ...FEATURE_MODULES,

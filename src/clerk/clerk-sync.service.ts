@@ -1,91 +1,98 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CLERK_ACTOR } from '../common/context/actor-context';
+import type { WebhookDelivery } from '../db/schema';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersService } from '../users/users.service';
+import { ApplyOutcome, DeliveryApplier, DeliveryRejectedError } from '../webhooks/delivery-applier';
+import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker';
 import {
   ClerkEvent,
+  ClerkMembership,
   fromMillis,
-  organizationFromClerk,
+  readClerkDelivery,
   roleFromClerk,
   userFromClerk,
   userFromMembership,
 } from './clerk-events';
 
-export type ClerkSyncOutcome = 'applied' | 'ignored';
-
 /**
- * Mirrors Clerk's users, organizations and memberships. Events may arrive late, twice, or
- * before what they refer to: every step is an idempotent upsert that keeps the newer data and
- * never revives a deleted row.
+ * Mirrors Clerk's users, organizations and memberships, applied by the delivery worker (as
+ * Clerk, in the worker's transaction). Events may arrive late, twice, or before what they refer
+ * to: every step is idempotent, keeps Clerk's newer version and never revives a deleted row.
  */
 @Injectable()
-export class ClerkSyncService {
+export class ClerkSyncService implements DeliveryApplier, OnModuleInit {
+  readonly source = 'clerk';
+  readonly actor = CLERK_ACTOR;
+
   constructor(
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
     private readonly memberships: MembershipMirrorService,
+    private readonly worker: WebhookDeliveryWorker,
   ) {}
 
-  async apply(event: ClerkEvent): Promise<ClerkSyncOutcome> {
-    const at = fromMillis(event.timestamp);
+  onModuleInit(): void {
+    this.worker.register(this);
+  }
+
+  async apply(delivery: WebhookDelivery): Promise<ApplyOutcome> {
+    const reading = readClerkDelivery(delivery.body ?? '');
+    if (reading.kind === 'rejected') throw new DeliveryRejectedError(reading.reason);
+    if (reading.kind === 'ignored') return 'ignored';
+    await this.applyEvent(reading.payload);
+    return 'applied';
+  }
+
+  private async applyEvent(event: ClerkEvent): Promise<void> {
     switch (event.type) {
       case 'user.created':
       case 'user.updated':
-        await this.users.mirror(
+        return this.users.mirror(
           userFromClerk(event.data),
           fromMillis(event.data.created_at),
           fromMillis(event.data.updated_at),
         );
-        return 'applied';
       case 'user.deleted':
-        if (!event.data.id) return 'ignored';
-        await this.users.mirrorDeletion(event.data.id, at);
-        return 'applied';
+        if (await this.users.mirrorDeletion(event.data.id, fromMillis(event.timestamp))) {
+          await this.memberships.userDeleted(event.data.id);
+        }
+        return;
       case 'organization.created':
       case 'organization.updated':
-        await this.organizations.mirror(
-          organizationFromClerk(event.data),
+        return this.organizations.mirror(
+          event.data,
           fromMillis(event.data.created_at),
           fromMillis(event.data.updated_at),
         );
-        return 'applied';
       case 'organization.deleted':
-        if (!event.data.id) return 'ignored';
-        await this.organizations.mirrorDeletion(event.data.id, at);
-        return 'applied';
+        return this.organizations.mirrorDeletion(event.data.id, fromMillis(event.timestamp));
       case 'organizationMembership.created':
       case 'organizationMembership.updated':
-      case 'organizationMembership.deleted': {
-        const data = event.data;
-        // The membership may be the first we hear of its user or organization.
-        await this.users.mirrorPlaceholder(userFromMembership(data));
-        await this.organizations.mirror(
-          organizationFromClerk(data.organization),
-          fromMillis(data.organization.created_at),
-          fromMillis(data.organization.updated_at),
-        );
-        const role = roleFromClerk(data.role);
-        const userId = data.public_user_data.user_id;
-        if (event.type === 'organizationMembership.deleted') {
-          await this.memberships.remove(
-            data.organization.id,
-            userId,
-            role,
-            fromMillis(data.updated_at),
-          );
-        } else {
-          await this.memberships.apply(
-            data.organization.id,
-            userId,
-            role,
-            fromMillis(data.created_at),
-            fromMillis(data.updated_at),
-          );
-        }
-        return 'applied';
-      }
-      default:
-        return 'ignored';
+        return this.membership(event.data, false);
+      case 'organizationMembership.deleted':
+        return this.membership(event.data, true);
+    }
+  }
+
+  /** The membership may be the first we hear of its user or organization. */
+  private async membership(data: ClerkMembership, ended: boolean): Promise<void> {
+    await this.users.mirrorPlaceholder(userFromMembership(data));
+    const org = data.organization;
+    await this.organizations.mirror(org, fromMillis(org.created_at), fromMillis(org.updated_at));
+    const role = roleFromClerk(data.role);
+    const userId = data.public_user_data.user_id;
+    if (ended) {
+      await this.memberships.remove(org.id, userId, role, fromMillis(data.updated_at));
+    } else {
+      await this.memberships.apply(
+        org.id,
+        userId,
+        role,
+        fromMillis(data.created_at),
+        fromMillis(data.updated_at),
+      );
     }
   }
 }

@@ -4,43 +4,46 @@ import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { Public } from '../common/auth/public.decorator';
+import { ValidationFailedError } from '../common/errors/domain-error';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { SkipTransaction } from '../common/transaction/skip-transaction.decorator';
 import { rawBodyOf } from '../webhooks/raw-body';
-import { WebhookInboxService } from '../webhooks/webhook-inbox.service';
+import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
 import { WebhookResponseDto } from '../webhooks/webhook-response.dto';
+import { readClerkDelivery } from './clerk-events';
 import { ClerkWebhookVerifier } from './clerk-webhook.verifier';
-import { ClerkSyncService } from './clerk-sync.service';
 
 @ApiTags('webhooks')
 @Public()
 // Clerk retries from a few addresses; the signature, not a rate limit, keeps others out.
 @SkipThrottle()
+// The inbox opens its own transaction, so it can wake the worker once the delivery is committed.
+@SkipTransaction()
 @Controller('webhooks/clerk')
 export class ClerkWebhookController {
   constructor(
     private readonly verifier: ClerkWebhookVerifier,
-    private readonly inbox: WebhookInboxService,
-    private readonly sync: ClerkSyncService,
+    private readonly deliveries: WebhookDeliveriesService,
   ) {}
 
-  /** Clerk (svix) deliveries: users, organizations and memberships, mirrored here. */
+  /** Clerk (svix) deliveries: users, organizations and memberships, stored and applied shortly. */
   @Post()
   @HttpCode(200)
   @ApiHeader({ name: 'svix-id', required: true })
   @ApiHeader({ name: 'svix-timestamp', required: true })
   @ApiHeader({ name: 'svix-signature', required: true })
-  @ApiErrors('INVALID_SIGNATURE', 'WEBHOOK_NOT_CONFIGURED')
+  @ApiErrors('INVALID_SIGNATURE', 'VALIDATION_FAILED', 'WEBHOOK_NOT_CONFIGURED')
   async receive(@Req() request: RawBodyRequest<Request>): Promise<WebhookResponseDto> {
-    const event = this.verifier.verify(rawBodyOf(request), request.headers);
-    const status = await this.inbox.receive(
-      {
-        source: 'clerk',
-        deliveryId: String(request.headers['svix-id']),
-        event: event.type,
-        payload: event,
-      },
-      () => this.sync.apply(event),
-    );
-    return { status };
+    const body = rawBodyOf(request);
+    const deliveryId = this.verifier.verify(body, request.headers);
+    if (deliveryId.length > 128) {
+      throw new ValidationFailedError([
+        { field: 'svix-id', message: 'svix-id must be at most 128 characters' },
+      ]);
+    }
+    const reading = readClerkDelivery(body);
+    return {
+      status: await this.deliveries.receive({ source: 'clerk', deliveryId, body, reading }),
+    };
   }
 }

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   index,
+  integer,
   jsonb,
   pgTable,
   text,
@@ -121,8 +122,9 @@ export const githubInstallationRepositories = pgTable(
 );
 
 /**
- * Every webhook delivery received, GitHub's and Clerk's: the inbox that makes a repeated
- * delivery id a no-op, written in the same transaction as the delivery's effect.
+ * Every webhook delivery received, GitHub's and Clerk's: stored with its status when it arrives
+ * (in the transaction that also queues its job), then applied by a worker. The unique indexes
+ * make a repeated delivery id, or the same body under another id, a duplicate.
  */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
@@ -132,21 +134,31 @@ export const webhookDeliveries = pgTable(
       .$defaultFn(() => generateShortId('whd')),
     source: text('source').notNull(), // github, clerk
     deliveryId: text('delivery_id').notNull(),
+    // Clerk's type (user.created) or GitHub's event and action (installation.deleted).
     event: text('event').notNull(),
-    action: text('action'),
-    // GitHub deliveries for an installation nobody has linked wait here until it is linked.
+    status: text('status').notNull(), // queued, applied, failed, ignored, duplicate
+    // GitHub deliveries name their installation; one nobody has linked waits for the link.
     installationId: text('installation_id'),
-    payload: jsonb('payload').notNull(),
+    waitingForLink: boolean('waiting_for_link').notNull().default(false),
+    // The signed bytes as received, applied from here (null for a duplicate: kept once).
+    body: text('body'),
+    bodySha256: text('body_sha256').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
     receivedAt: timestamptz('received_at').notNull().defaultNow(),
     appliedAt: timestamptz('applied_at'),
-    error: text('error'),
+    nextAttemptAt: timestamptz('next_attempt_at'),
     ...lifecycle,
   },
   (t) => [
     uniqueIndex('webhook_deliveries_source_delivery_id_uq').on(t.source, t.deliveryId),
-    index('webhook_deliveries_pending_installation_idx')
+    uniqueIndex('webhook_deliveries_source_body_sha256_uq')
+      .on(t.source, t.bodySha256)
+      .where(sql`${t.status} <> 'duplicate'`),
+    index('webhook_deliveries_received_at_id_idx').on(t.receivedAt, t.id),
+    index('webhook_deliveries_waiting_installation_idx')
       .on(t.installationId, t.receivedAt)
-      .where(sql`${t.appliedAt} is null`),
+      .where(sql`${t.waitingForLink}`),
   ],
 );
 

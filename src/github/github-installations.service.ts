@@ -5,10 +5,8 @@ import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { GithubInstallation } from '../db/schema';
-import { WebhookInboxService } from '../webhooks/webhook-inbox.service';
+import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
 import { GithubAppClient } from './github-app.client';
-import type { GithubEventPayload } from './github-events';
-import { GithubEventsService } from './github-events.service';
 import { GithubInstallationsRepository } from './github-installations.repository';
 import { GithubLinkProofService, LinkClaim, LinkProof } from './github-link-proof.service';
 import { GithubRepositoriesRepository, RepositoryRef } from './github-repositories.repository';
@@ -35,8 +33,7 @@ export class GithubInstallationsService {
   constructor(
     private readonly installations: GithubInstallationsRepository,
     private readonly repositories: GithubRepositoriesRepository,
-    private readonly events: GithubEventsService,
-    private readonly inbox: WebhookInboxService,
+    private readonly deliveries: WebhookDeliveriesService,
     private readonly github: GithubAppClient,
     private readonly proof: GithubLinkProofService,
     private readonly audit: AuditLog,
@@ -51,7 +48,7 @@ export class GithubInstallationsService {
    * Links an installation the caller proved control of (or a platform admin names). Steps:
    * the proof (its state spent and committed on its own, then GitHub's OAuth); with App
    * credentials the repository list from GitHub; one transaction writing the link, the
-   * repositories and the audit event; then deliveries that waited for the link are caught up.
+   * repositories and the audit event; then deliveries that waited for the link are queued.
    */
   async link(claim: LinkClaim): Promise<LinkResult> {
     const { organizationId, installationId } = claim;
@@ -64,7 +61,8 @@ export class GithubInstallationsService {
     const result = await this.txHost.withTransaction(() =>
       this.writeLink(organizationId, installationId, proof, snapshot),
     );
-    await this.txHost.withTransaction(() => this.replayWaitingDeliveries(installationId));
+    // Deliveries that waited for a link are queued (in arrival order) for the webhook worker.
+    await this.txHost.withTransaction(() => this.deliveries.queueWaitingFor(installationId));
     return {
       installation: (await this.installations.findLinked(installationId)) ?? result.installation,
       created: result.created,
@@ -129,7 +127,7 @@ export class GithubInstallationsService {
     installationId: string,
     snapshot: RepositoryRef[],
   ): Promise<void> {
-    const present = new Set(await this.repositories.activeIds(installationId));
+    const present = await this.repositories.activeIds(installationId);
     await this.repositories.upsert(installationId, snapshot);
     const removed = await this.repositories.removeAllExcept(
       installationId,
@@ -141,14 +139,6 @@ export class GithubInstallationsService {
       targetId: installationId,
       data: { added: snapshot.filter((ref) => !present.has(ref.id)).length, removed },
     });
-  }
-
-  /** Webhook deliveries that arrived while no organization held the installation, in order. */
-  private async replayWaitingDeliveries(installationId: string): Promise<void> {
-    for (const delivery of await this.inbox.pendingForInstallation(installationId)) {
-      await this.events.apply(delivery.event, delivery.payload as GithubEventPayload);
-      await this.inbox.markApplied(delivery.id);
-    }
   }
 
   private async findInOrganization(

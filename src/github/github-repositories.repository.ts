@@ -134,37 +134,45 @@ export class GithubRepositoriesRepository {
     if (renamed.length === 0) await this.upsert(installationId, [ref]);
   }
 
-  /** Soft-deletes these repositories if they still belong to the installation. */
-  async remove(installationId: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.softDelete(and(eq(repos.installationId, installationId), inArray(repos.id, ids)));
-  }
-
-  /** Ids of the installation's active repositories. */
-  async activeIds(installationId: string): Promise<string[]> {
+  /** The installation's active repositories now (only among `ids` when given). */
+  async activeIds(installationId: string, ids?: string[]): Promise<Set<string>> {
+    if (ids?.length === 0) return new Set();
     const rows = await this.db
       .select({ id: repos.id })
       .from(repos)
-      .where(and(eq(repos.installationId, installationId), eq(repos.deleted, false)));
-    return rows.map((row) => row.id);
+      .where(
+        and(
+          eq(repos.installationId, installationId),
+          ids ? inArray(repos.id, ids) : undefined,
+          eq(repos.deleted, false),
+        ),
+      );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Soft-deletes these repositories if they still belong to the installation; the ids it did. */
+  async remove(installationId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.softDelete(and(eq(repos.installationId, installationId), inArray(repos.id, ids)));
   }
 
   /** After a full sync: everything the installation no longer lists is soft-deleted (count). */
   async removeAllExcept(installationId: string, keepIds: string[]): Promise<number> {
-    return this.softDelete(
+    const removed = await this.softDelete(
       and(
         eq(repos.installationId, installationId),
         keepIds.length > 0 ? notInArray(repos.id, keepIds) : undefined,
       ),
     );
+    return removed.length;
   }
 
-  private async softDelete(where: ReturnType<typeof and>): Promise<number> {
-    const removed = await this.db
+  private async softDelete(where: ReturnType<typeof and>): Promise<string[]> {
+    const rows = await this.db
       .update(repos)
       .set({ deleted: true, deletedAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(where, eq(repos.deleted, false)))
       .returning({ id: repos.id });
-    return removed.length;
+    return rows.map((row) => row.id);
   }
 }

@@ -4,26 +4,29 @@ import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { Public } from '../common/auth/public.decorator';
+import { ValidationFailedError } from '../common/errors/domain-error';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { SkipTransaction } from '../common/transaction/skip-transaction.decorator';
 import { rawBodyOf } from '../webhooks/raw-body';
-import { WebhookInboxService } from '../webhooks/webhook-inbox.service';
+import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
 import { WebhookResponseDto } from '../webhooks/webhook-response.dto';
-import { GithubEventsService } from './github-events.service';
+import { readGithubDelivery } from './github-events';
 import { GithubWebhookVerifier } from './github-webhook.verifier';
 
 @ApiTags('webhooks')
 @Public()
 // GitHub delivers from a few addresses; the signature, not a rate limit, keeps others out.
 @SkipThrottle()
+// The inbox opens its own transaction, so it can wake the worker once the delivery is committed.
+@SkipTransaction()
 @Controller('webhooks/github')
 export class GithubWebhookController {
   constructor(
     private readonly verifier: GithubWebhookVerifier,
-    private readonly inbox: WebhookInboxService,
-    private readonly events: GithubEventsService,
+    private readonly deliveries: WebhookDeliveriesService,
   ) {}
 
-  /** GitHub App deliveries: installations and repositories of linked organizations. */
+  /** GitHub App deliveries: installations and repositories, stored and applied shortly. */
   @Post()
   @HttpCode(200)
   @ApiHeader({ name: 'X-GitHub-Event', required: true })
@@ -35,23 +38,25 @@ export class GithubWebhookController {
     @Headers('x-github-event') event: string | undefined,
     @Headers('x-github-delivery') deliveryId: string | undefined,
   ): Promise<WebhookResponseDto> {
-    const payload = await this.verifier.verify(
-      rawBodyOf(request),
-      request.headers['x-hub-signature-256'],
-      event,
-      deliveryId,
-    );
-    const status = await this.inbox.receive(
-      {
-        source: 'github',
-        deliveryId: deliveryId!,
-        event: event!,
-        action: payload.action ?? null,
-        installationId: payload.installation ? String(payload.installation.id) : null,
-        payload,
-      },
-      () => this.events.apply(event!, payload),
-    );
+    const body = rawBodyOf(request);
+    await this.verifier.verify(body, request.headers['x-hub-signature-256']);
+    // Unsigned headers: checked for shape here; the event type is checked against the body.
+    const missing = [
+      ...(event && /^[a-z_]{1,64}$/.test(event) ? [] : ['X-GitHub-Event']),
+      ...(deliveryId && /^[A-Za-z0-9-]{1,128}$/.test(deliveryId) ? [] : ['X-GitHub-Delivery']),
+    ];
+    if (missing.length > 0) {
+      throw new ValidationFailedError(
+        missing.map((field) => ({ field, message: `${field} header is required` })),
+      );
+    }
+    const reading = readGithubDelivery(event!, body);
+    const status = await this.deliveries.receive({
+      source: 'github',
+      deliveryId: deliveryId!,
+      body,
+      reading,
+    });
     return { status };
   }
 }

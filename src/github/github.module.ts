@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { WebhookInboxModule } from '../webhooks/webhook-inbox.module';
+import { WebhookDeliveriesModule } from '../webhooks/webhook-deliveries.module';
 import { GithubAppClient } from './github-app.client';
 import { GithubEventsService } from './github-events.service';
 import { GithubInstallationsController } from './github-installations.controller';
@@ -18,7 +18,7 @@ import { GithubWebhookVerifier } from './github-webhook.verifier';
 
 /** GitHub App installations linked to organizations, their repositories, and GitHub's webhooks. */
 @Module({
-  imports: [WebhookInboxModule, AuditModule],
+  imports: [WebhookDeliveriesModule, AuditModule],
   controllers: [
     GithubInstallationsController,
     GithubRepositoriesController,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { aliasedTable, and, count, desc, eq, ne, sql } from 'drizzle-orm';
 import type { OrgRole } from '../common/auth/principal';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import { organizationMembers } from '../db/schema';
+import { organizationMembers, organizations, users } from '../db/schema';
 
 /** Membership rows as Clerk reports them, keyed by (organization, user). */
 @Injectable()
@@ -33,47 +33,104 @@ export class MembershipMirrorRepository {
   /** When the pair's membership last ended, if it ever did. */
   async lastEndedAt(organizationId: string, userId: string): Promise<Date | undefined> {
     const [row] = await this.db
-      .select({ updatedAt: organizationMembers.updatedAt })
+      .select({ deletedAt: organizationMembers.deletedAt })
       .from(organizationMembers)
       .where(this.pair(organizationId, userId, true))
-      .orderBy(desc(organizationMembers.updatedAt))
+      .orderBy(desc(organizationMembers.deletedAt))
       .limit(1);
-    return row?.updatedAt;
+    return row?.deletedAt ?? undefined;
   }
 
+  /** A membership as Clerk describes it; `ended` records one that ended before we saw it. */
   async insert(
     organizationId: string,
     userId: string,
     role: OrgRole,
     createdAt: Date,
-    updatedAt: Date,
-    deleted = false,
-  ): Promise<void> {
-    await this.db.insert(organizationMembers).values({
-      organizationId,
-      userId,
-      role,
-      createdAt,
-      updatedAt,
-      deleted,
-      deletedAt: deleted ? updatedAt : null,
-    });
+    clerkUpdatedAt: Date,
+    ended = false,
+  ): Promise<string> {
+    const [row] = await this.db
+      .insert(organizationMembers)
+      .values({
+        organizationId,
+        userId,
+        role,
+        createdAt,
+        clerkUpdatedAt,
+        deleted: ended,
+        deletedAt: ended ? clerkUpdatedAt : null,
+      })
+      .returning({ id: organizationMembers.id });
+    return row.id;
   }
 
-  async updateRoleIfOlder(memberId: string, role: OrgRole, updatedAt: Date): Promise<void> {
+  async updateRole(memberId: string, role: OrgRole, clerkUpdatedAt: Date): Promise<void> {
     await this.db
       .update(organizationMembers)
-      .set({ role, updatedAt })
-      .where(
-        and(eq(organizationMembers.id, memberId), lt(organizationMembers.updatedAt, updatedAt)),
-      );
+      .set({ role, clerkUpdatedAt, updatedAt: new Date() })
+      .where(eq(organizationMembers.id, memberId));
   }
 
+  /** Ends the membership as of Clerk's `at`, which later "created" events are compared with. */
   async end(memberId: string, at: Date): Promise<void> {
     await this.db
       .update(organizationMembers)
-      .set({ deleted: true, deletedAt: at, updatedAt: at })
+      .set({ deleted: true, deletedAt: at, clerkUpdatedAt: at, updatedAt: new Date() })
       .where(eq(organizationMembers.id, memberId));
+  }
+
+  /** Active admins of the organization whose user is active too. */
+  async countActiveAdmins(organizationId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(organizationMembers)
+      .innerJoin(users, and(eq(users.id, organizationMembers.userId), eq(users.deleted, false)))
+      .where(
+        and(
+          eq(organizationMembers.organizationId, organizationId),
+          eq(organizationMembers.deleted, false),
+          eq(organizationMembers.role, 'admin'),
+        ),
+      );
+    return Number(row.n);
+  }
+
+  /**
+   * The user's admin memberships of active organizations in which nobody else is an active
+   * admin: the organizations a deletion of this user leaves without one.
+   */
+  async soleAdminMemberships(userId: string) {
+    const other = aliasedTable(organizationMembers, 'other');
+    return this.db
+      .select({ id: organizationMembers.id, organizationId: organizationMembers.organizationId })
+      .from(organizationMembers)
+      .innerJoin(
+        organizations,
+        and(
+          eq(organizations.id, organizationMembers.organizationId),
+          eq(organizations.deleted, false),
+        ),
+      )
+      .where(
+        and(
+          eq(organizationMembers.userId, userId),
+          eq(organizationMembers.deleted, false),
+          eq(organizationMembers.role, 'admin'),
+          sql`not exists (${this.db
+            .select({ one: sql`1` })
+            .from(other)
+            .innerJoin(users, and(eq(users.id, other.userId), eq(users.deleted, false)))
+            .where(
+              and(
+                eq(other.organizationId, organizationMembers.organizationId),
+                ne(other.id, organizationMembers.id),
+                eq(other.deleted, false),
+                eq(other.role, 'admin'),
+              ),
+            )})`,
+        ),
+      );
   }
 
   private pair(organizationId: string, userId: string, deleted: boolean) {

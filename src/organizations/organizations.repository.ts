@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { activeUnless, Keyset } from '../db/keyset';
@@ -96,34 +96,52 @@ export class OrganizationsRepository {
     return restored;
   }
 
-  /** Clerk's view of an organization (its name), applied only when newer and not deleted. */
-  async mirror(org: { id: string; name: string }, createdAt: Date, updatedAt: Date): Promise<void> {
-    await this.db
-      .insert(organizations)
-      .values({ ...org, plan: 'FREE', createdAt, updatedAt })
-      .onConflictDoUpdate({
-        target: organizations.id,
-        set: { name: sql`excluded.company`, updatedAt: sql`excluded.updated_at` },
-        where: and(
-          eq(organizations.deleted, false),
-          lt(organizations.updatedAt, sql`excluded.updated_at`),
-        ),
-      });
+  /** The organization in any state, locked until the transaction ends. */
+  async findAnyForUpdate(id: string): Promise<Organization | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(organizations)
+      .where(eq(organizations.id, id))
+      .for('update');
+    return row;
   }
 
-  /** Soft delete; for an unknown id a deleted tombstone, so a late "created" cannot revive it. */
-  async mirrorDeletion(id: string, at: Date): Promise<void> {
+  /** A new organization as Clerk describes it; false when the id exists (a concurrent insert). */
+  async insertMirrored(
+    org: { id: string; name: string },
+    createdAt: Date,
+    clerkUpdatedAt: Date,
+  ): Promise<boolean> {
+    const rows = await this.db
+      .insert(organizations)
+      .values({ ...org, plan: 'FREE', createdAt, clerkUpdatedAt })
+      .onConflictDoNothing()
+      .returning({ id: organizations.id });
+    return rows.length > 0;
+  }
+
+  async updateMirrored(id: string, name: string, clerkUpdatedAt: Date): Promise<void> {
+    await this.db
+      .update(organizations)
+      .set({ name, clerkUpdatedAt, updatedAt: new Date() })
+      .where(eq(organizations.id, id));
+  }
+
+  /**
+   * Soft delete; true when an active organization was deleted. For an unknown id a deleted
+   * tombstone, so a late "created" cannot revive it.
+   */
+  async mirrorDeletion(id: string, at: Date): Promise<boolean> {
+    const deleted = await this.db
+      .update(organizations)
+      .set({ deleted: true, deletedAt: at, updatedAt: new Date() })
+      .where(and(eq(organizations.id, id), eq(organizations.deleted, false)))
+      .returning({ id: organizations.id });
+    if (deleted.length > 0) return true;
     await this.db
       .insert(organizations)
-      .values({ id, name: '', plan: 'FREE', deleted: true, deletedAt: at, updatedAt: at })
-      .onConflictDoUpdate({
-        target: organizations.id,
-        set: {
-          deleted: true,
-          deletedAt: sql`excluded.deleted_at`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-        where: eq(organizations.deleted, false),
-      });
+      .values({ id, name: '', plan: 'FREE', deleted: true, deletedAt: at, clerkUpdatedAt: at })
+      .onConflictDoNothing();
+    return false;
   }
 }

@@ -105,13 +105,38 @@ export class OrganizationsService {
     return restored;
   }
 
-  /** Clerk's view of an organization; ignored when older than what is stored or deleted. */
-  mirror(org: { id: string; name: string }, createdAt: Date, updatedAt: Date): Promise<void> {
-    return this.organizations.mirror(org, createdAt, updatedAt);
+  /**
+   * Clerk's view of an organization (its name): applied when Clerk's version is newer than the
+   * one stored, never to a deleted organization. A rename is recorded in the audit log.
+   */
+  async mirror(
+    org: { id: string; name: string },
+    createdAt: Date,
+    clerkUpdatedAt: Date,
+  ): Promise<void> {
+    let current = await this.organizations.findAnyForUpdate(org.id);
+    if (!current) {
+      if (await this.organizations.insertMirrored(org, createdAt, clerkUpdatedAt)) return;
+      current = (await this.organizations.findAnyForUpdate(org.id))!;
+    }
+    if (current.deleted) return;
+    if (current.clerkUpdatedAt && current.clerkUpdatedAt >= clerkUpdatedAt) return;
+    await this.organizations.updateMirrored(org.id, org.name, clerkUpdatedAt);
+    if (current.name !== org.name) {
+      await this.audit.record({
+        organizationId: org.id,
+        action: 'organization.updated',
+        targetId: org.id,
+        data: { name: { from: current.name, to: org.name } },
+      });
+    }
   }
 
-  mirrorDeletion(id: string, at: Date): Promise<void> {
-    return this.organizations.mirrorDeletion(id, at);
+  /** Clerk deleted it: soft-deleted (and recorded) when it was active. */
+  async mirrorDeletion(id: string, at: Date): Promise<void> {
+    if (await this.organizations.mirrorDeletion(id, at)) {
+      await this.audit.record({ organizationId: id, action: 'organization.deleted', targetId: id });
+    }
   }
 }
 

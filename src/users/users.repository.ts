@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { activeUnless, Keyset } from '../db/keyset';
@@ -88,13 +88,14 @@ export class UsersRepository {
   }
 
   /**
-   * Clerk's view of a user, applied only when it is newer than what is stored and the user is
-   * not deleted: a late or repeated event changes nothing.
+   * Clerk's view of a user, applied only when Clerk's version is newer than the one stored and
+   * the user is not deleted: a late or repeated event changes nothing, and a local edit (which
+   * moves `updatedAt`, not `clerkUpdatedAt`) never makes a later event look old.
    */
-  async mirror(user: MirroredUser, createdAt: Date, updatedAt: Date): Promise<void> {
+  async mirror(user: MirroredUser, createdAt: Date, clerkUpdatedAt: Date): Promise<void> {
     await this.db
       .insert(users)
-      .values({ ...user, createdAt, updatedAt })
+      .values({ ...user, createdAt, clerkUpdatedAt })
       .onConflictDoUpdate({
         target: users.id,
         set: {
@@ -102,25 +103,38 @@ export class UsersRepository {
           firstName: sql`excluded.first_name`,
           lastName: sql`excluded.last_name`,
           photoUrl: sql`excluded.photo_url`,
-          updatedAt: sql`excluded.updated_at`,
+          clerkUpdatedAt: sql`excluded.clerk_updated_at`,
+          updatedAt: new Date(),
         },
-        where: and(eq(users.deleted, false), lt(users.updatedAt, sql`excluded.updated_at`)),
+        where: and(
+          eq(users.deleted, false),
+          or(
+            isNull(users.clerkUpdatedAt),
+            lt(users.clerkUpdatedAt, sql`excluded.clerk_updated_at`),
+          ),
+        ),
       });
   }
 
   /**
-   * A row Clerk has not described yet (seen only inside a membership). Its epoch updatedAt lets
-   * the user's own created/updated event, whenever it comes, replace it.
+   * A row Clerk has not described yet (seen only inside a membership). With no Clerk version,
+   * the user's own created/updated event, whenever it comes, replaces it.
    */
   async insertPlaceholder(user: MirroredUser): Promise<void> {
-    await this.db
-      .insert(users)
-      .values({ ...user, updatedAt: new Date(0) })
-      .onConflictDoNothing();
+    await this.db.insert(users).values(user).onConflictDoNothing();
   }
 
-  /** Soft delete; for an unknown id a deleted tombstone, so a late "created" cannot revive it. */
-  async mirrorDeletion(id: string, at: Date): Promise<void> {
+  /**
+   * Soft delete; true when an active user was deleted. For an unknown id a deleted tombstone,
+   * so a late "created" cannot revive it.
+   */
+  async mirrorDeletion(id: string, at: Date): Promise<boolean> {
+    const deleted = await this.db
+      .update(users)
+      .set({ deleted: true, deletedAt: at, updatedAt: new Date() })
+      .where(and(eq(users.id, id), eq(users.deleted, false)))
+      .returning({ id: users.id });
+    if (deleted.length > 0) return true;
     await this.db
       .insert(users)
       .values({
@@ -131,16 +145,9 @@ export class UsersRepository {
         photoUrl: '',
         deleted: true,
         deletedAt: at,
-        updatedAt: at,
+        clerkUpdatedAt: at,
       })
-      .onConflictDoUpdate({
-        target: users.id,
-        set: {
-          deleted: true,
-          deletedAt: sql`excluded.deleted_at`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-        where: eq(users.deleted, false),
-      });
+      .onConflictDoNothing();
+    return false;
   }
 }

@@ -78,9 +78,9 @@ export class UsersService {
     return restored;
   }
 
-  /** Clerk's view of a user; ignored when older than what is stored or the user is deleted. */
-  mirror(user: MirroredUser, createdAt: Date, updatedAt: Date): Promise<void> {
-    return this.users.mirror(user, createdAt, updatedAt);
+  /** Clerk's view of a user; ignored when older than Clerk's stored version or deleted. */
+  mirror(user: MirroredUser, createdAt: Date, clerkUpdatedAt: Date): Promise<void> {
+    return this.users.mirror(user, createdAt, clerkUpdatedAt);
   }
 
   /** A user known only from a membership event, until their own event arrives. */
@@ -88,7 +88,8 @@ export class UsersService {
     return this.users.insertPlaceholder(user);
   }
 
-  mirrorDeletion(id: string, at: Date): Promise<void> {
+  /** True when an active user was deleted (not a repeat, nor a tombstone for an unknown id). */
+  mirrorDeletion(id: string, at: Date): Promise<boolean> {
     return this.users.mirrorDeletion(id, at);
   }
 }

@@ -1,6 +1,9 @@
-import type { DeliveryStatus } from './webhook-inbox.service';
+import type { ReceiptStatus } from './webhook-deliveries.service';
 
 export class WebhookResponseDto {
-  /** applied, ignored (an event this service does not use), duplicate (seen before), pending. */
-  status!: DeliveryStatus;
+  /**
+   * queued (stored, applied shortly), duplicate (seen before), ignored (an event this service
+   * does not use) or rejected (signed, but not fitting its event type's schema; never applied).
+   */
+  status!: ReceiptStatus;
 }

@@ -407,7 +407,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** GitHub App deliveries: installations and repositories of linked organizations. */
+        /** GitHub App deliveries: installations and repositories, stored and applied shortly. */
         post: operations["GithubWebhookController_receive"];
         delete?: never;
         options?: never;
@@ -424,8 +424,58 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Clerk (svix) deliveries: users, organizations and memberships, mirrored here. */
+        /** Clerk (svix) deliveries: users, organizations and memberships, stored and applied shortly. */
         post: operations["ClerkWebhookController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries received from Clerk and GitHub, newest first. */
+        get: operations["WebhookDeliveriesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhookDeliveriesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queues a failed, applied or ignored delivery again; its stored body is read afresh. */
+        post: operations["WebhookDeliveriesController_replay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -735,10 +785,43 @@ export interface components {
         };
         WebhookResponseDto: {
             /**
-             * @description applied, ignored (an event this service does not use), duplicate (seen before), pending.
+             * @description queued (stored, applied shortly), duplicate (seen before), ignored (an event this service
+             *     does not use) or rejected (signed, but not fitting its event type's schema; never applied).
              * @enum {string}
              */
-            status: "pending" | "applied" | "ignored" | "duplicate";
+            status: "ignored" | "rejected" | "queued" | "duplicate";
+        };
+        WebhookDeliveryResponseDto: {
+            id: string;
+            /** @enum {string} */
+            source: "clerk" | "github";
+            /** @description The sender's id: svix-id for Clerk, X-GitHub-Delivery for GitHub. */
+            deliveryId: string;
+            /** @description Clerk's event type (user.created) or GitHub's event and action (installation.deleted). */
+            event: string;
+            /**
+             * @description queued (waiting or being applied), applied, failed, ignored (not used here), duplicate.
+             * @enum {string}
+             */
+            status: "ignored" | "queued" | "applied" | "failed" | "duplicate";
+            /** @description Attempts to apply it so far. */
+            attempts: number;
+            /** @description Why the last attempt did not apply it (one line), or null. */
+            lastError: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            appliedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When a retry is due at the earliest; null when none is scheduled.
+             */
+            nextAttemptAt: string | null;
+        };
+        WebhookDeliveryPageDto: {
+            data: components["schemas"]["WebhookDeliveryResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
+            nextCursor: string | null;
         };
         AuditEventResponseDto: {
             id: string;
@@ -785,7 +868,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            error: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_SIGNATURE" | "USER_NOT_PROVISIONED" | "FORBIDDEN" | "INSTALLATION_NOT_VERIFIED" | "NOT_FOUND" | "USER_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "MEMBER_NOT_FOUND" | "INSTALLATION_NOT_FOUND" | "REPOSITORY_NOT_FOUND" | "INVITATION_NOT_FOUND" | "USER_ALREADY_EXISTS" | "ORGANIZATION_ALREADY_EXISTS" | "MEMBER_ALREADY_EXISTS" | "LAST_ADMIN" | "INSTALLATION_LINKED_ELSEWHERE" | "INVITATION_ALREADY_PENDING" | "INVITATION_NOT_PENDING" | "INVITATION_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "GITHUB_UNAVAILABLE" | "WEBHOOK_NOT_CONFIGURED" | "DATABASE_UNAVAILABLE" | "GITHUB_APP_NOT_CONFIGURED" | "GITHUB_NOT_CONFIGURED";
+            error: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_SIGNATURE" | "USER_NOT_PROVISIONED" | "FORBIDDEN" | "INSTALLATION_NOT_VERIFIED" | "NOT_FOUND" | "USER_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "MEMBER_NOT_FOUND" | "INSTALLATION_NOT_FOUND" | "REPOSITORY_NOT_FOUND" | "INVITATION_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "USER_ALREADY_EXISTS" | "ORGANIZATION_ALREADY_EXISTS" | "MEMBER_ALREADY_EXISTS" | "LAST_ADMIN" | "INSTALLATION_LINKED_ELSEWHERE" | "INVITATION_ALREADY_PENDING" | "INVITATION_NOT_PENDING" | "DELIVERY_IN_PROGRESS" | "DELIVERY_NOT_REPLAYABLE" | "INVITATION_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "GITHUB_UNAVAILABLE" | "WEBHOOK_NOT_CONFIGURED" | "DATABASE_UNAVAILABLE" | "GITHUB_APP_NOT_CONFIGURED" | "GITHUB_NOT_CONFIGURED";
             /** @example Request validation failed */
             message: string;
             details?: components["schemas"]["ErrorDetailDto"][];
@@ -2985,6 +3068,15 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponseDto"];
                 };
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description INVALID_SIGNATURE */
             401: {
                 headers: {
@@ -2996,6 +3088,193 @@ export interface operations {
             };
             /** @description WEBHOOK_NOT_CONFIGURED */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhookDeliveriesController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page. */
+                cursor?: string;
+                source?: "clerk" | "github";
+                status?: "ignored" | "queued" | "applied" | "failed" | "duplicate";
+                /** @description The sender's delivery id. */
+                deliveryId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhookDeliveriesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DELIVERY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhookDeliveriesController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DELIVERY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DELIVERY_IN_PROGRESS, DELIVERY_NOT_REPLAYABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ import {
   makeOrganization,
   makeRepository,
   makeTeam,
+  makeFailedDelivery,
   makeUser,
   nextGithubId,
 } from '../support/factories';
@@ -49,6 +50,7 @@ interface World {
   freshInstallationId: string;
   /** Pending, to the organization, addressed to the otherOrgAdmin caller. */
   invitationId: string;
+  failedDeliveryId: string;
 }
 
 interface Route {
@@ -288,6 +290,24 @@ const ROUTES: Route[] = [
     body: () => ({ zen: 'unsigned' }),
     expect: publicRoute(401),
   },
+  {
+    method: 'get',
+    path: '/webhook-deliveries',
+    url: () => '/webhook-deliveries',
+    expect: platformOnly(200),
+  },
+  {
+    method: 'get',
+    path: '/webhook-deliveries/:deliveryId',
+    url: (w) => `/webhook-deliveries/${w.failedDeliveryId}`,
+    expect: platformOnly(200),
+  },
+  {
+    method: 'post',
+    path: '/webhook-deliveries/:deliveryId/replay',
+    url: (w) => `/webhook-deliveries/${w.failedDeliveryId}/replay`,
+    expect: platformOnly(202),
+  },
   // Webhooks authenticate by signature, whoever the caller: unsigned is 401 for everyone.
   {
     method: 'post',
@@ -330,6 +350,7 @@ describe('authorization matrix', () => {
       repositoryId: repository.id,
       freshInstallationId: String(nextGithubId()),
       invitationId: invitation.id,
+      failedDeliveryId: (await makeFailedDelivery(t.db)).id,
     };
     switch (caller) {
       case 'anonymous':

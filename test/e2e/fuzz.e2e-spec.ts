@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { tokenFor } from '../support/auth';
 import {
+  makeFailedDelivery,
   makeInstallation,
   makeInvitation,
   makeMember,
@@ -69,6 +70,9 @@ const ROUTES: [string, string][] = [
   ['GET', '/organizations/:orgId/github/repositories/:repositoryId'],
   ['POST', '/webhooks/github'],
   ['POST', '/webhooks/clerk'],
+  ['GET', '/webhook-deliveries'],
+  ['GET', '/webhook-deliveries/:deliveryId'],
+  ['POST', '/webhook-deliveries/:deliveryId/replay'],
 ];
 
 /**
@@ -97,6 +101,7 @@ onServer('fuzzing every endpoint', () => {
       installationId: installation.id,
       repositoryId: repository.id,
       invitationId: invitation.id,
+      deliveryId: (await makeFailedDelivery(db)).id,
     };
     tokens = [tokenFor(team.admin.id), tokenFor(platformAdmin.id), tokenFor(team.member.id)];
     service = await ServiceProcess.start({
@@ -154,7 +159,18 @@ onServer('fuzzing every endpoint', () => {
     fc.string({ maxLength: 60 }),
   );
   const query = fc.dictionary(
-    fc.constantFrom('limit', 'cursor', 'email', 'all', 'includeDeleted', 'q', 'status', 'x'),
+    fc.constantFrom(
+      'limit',
+      'cursor',
+      'email',
+      'all',
+      'includeDeleted',
+      'q',
+      'x',
+      'source',
+      'status',
+      'deliveryId',
+    ),
     fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)),
     { maxKeys: 3 },
   );

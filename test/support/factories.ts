@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { OrgRole } from '../../src/common/auth/principal';
 import type { Database } from '../../src/db/database';
 import {
@@ -16,6 +16,8 @@ import {
   organizations,
   User,
   users,
+  WebhookDelivery,
+  webhookDeliveries,
 } from '../../src/db/schema';
 
 const unique = () => randomBytes(5).toString('hex');
@@ -113,6 +115,24 @@ export async function makeInvitation(
       role: 'member',
       expiresAt: new Date(Date.now() + 7 * 24 * 3600_000),
       ...overrides,
+    })
+    .returning();
+  return row;
+}
+
+/** A Clerk delivery stored as failed (a payload that did not fit its schema). */
+export async function makeFailedDelivery(db: Database): Promise<WebhookDelivery> {
+  const body = JSON.stringify({ type: 'user.created', data: { id: 12345 }, n: unique() });
+  const [row] = await db
+    .insert(webhookDeliveries)
+    .values({
+      source: 'clerk',
+      deliveryId: `msg_${unique()}`,
+      event: 'user.created',
+      status: 'failed',
+      body,
+      bodySha256: createHash('sha256').update(body).digest('hex'),
+      lastError: 'data.id: Invalid input: expected string, received number',
     })
     .returning();
   return row;

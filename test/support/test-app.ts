@@ -37,6 +37,9 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     RATE_LIMIT_PER_MINUTE: '0',
     DB_MIGRATE_ON_START: 'false',
     CLERK_JWT_KEY: testPublicKey(),
+    // Webhook workers poll often and retry soon, so tests wait little.
+    JOB_POLL_INTERVAL_MS: '100',
+    JOB_RETRY_DELAY_SECONDS: '1',
     ...overrides,
   };
 }

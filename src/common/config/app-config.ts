@@ -21,6 +21,12 @@ export interface AuthConfig {
   devKeyDir: string;
 }
 
+export interface JobsConfig {
+  pollIntervalMs: number;
+  retryDelaySeconds: number;
+  timeoutSeconds: number;
+}
+
 /**
  * The service's whole configuration, read and validated once at start.
  * Injected by class: `constructor(private readonly config: AppConfig)`.
@@ -32,8 +38,9 @@ export class AppConfig {
   readonly database: DatabaseConfig;
   readonly migrateOnStart: boolean;
   readonly auth: AuthConfig;
-  readonly clerkWebhookSigningSecret?: string;
-  readonly githubWebhookSecret?: string;
+  /** Every signing secret that verifies a delivery (several while a secret is rotated). */
+  readonly clerkWebhookSigningSecrets: string[];
+  readonly githubWebhookSecrets: string[];
   /** Set when both GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY are: repositories can be synced. */
   readonly githubApp?: { appId: string; privateKey: string; apiUrl: string };
   /** GITHUB_API_URL: GitHub's REST API base; its web host is derived from it. */
@@ -48,6 +55,7 @@ export class AppConfig {
   readonly redisUrl?: string;
   /** Proxies whose X-Forwarded-For names the client; empty: the socket address is the client. */
   readonly trustedProxies: string[];
+  readonly jobs: JobsConfig;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -71,8 +79,8 @@ export class AppConfig {
       authorizedParties: authorizedParties.length > 0 ? authorizedParties : undefined,
       devKeyDir: env.DEV_KEY_DIR ?? '.data',
     };
-    this.clerkWebhookSigningSecret = env.CLERK_WEBHOOK_SIGNING_SECRET;
-    this.githubWebhookSecret = env.GITHUB_WEBHOOK_SECRET;
+    this.clerkWebhookSigningSecrets = commaList(env.CLERK_WEBHOOK_SIGNING_SECRET);
+    this.githubWebhookSecrets = commaList(env.GITHUB_WEBHOOK_SECRET);
     this.githubApp =
       env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY
         ? {
@@ -91,6 +99,11 @@ export class AppConfig {
     this.corsOrigins = commaList(env.CORS_ORIGINS);
     this.redisUrl = env.REDIS_URL;
     this.trustedProxies = commaList(env.TRUSTED_PROXIES);
+    this.jobs = {
+      pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
+      retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
+      timeoutSeconds: env.JOB_TIMEOUT_SECONDS,
+    };
   }
 
   get isProduction(): boolean {

@@ -136,6 +136,26 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsAddressList()
   TRUSTED_PROXIES?: string;
+  // Job engine (webhook deliveries, scheduled jobs): how often an idle worker looks for work,
+  // the first retry delay (doubling each time, ten retries), and how long a job may stay
+  // active before it counts as lost (its process died) and is retried.
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  JOB_POLL_INTERVAL_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  JOB_RETRY_DELAY_SECONDS = 4;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(3600)
+  JOB_TIMEOUT_SECONDS = 120;
 
   @IsIn(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
