@@ -8,6 +8,7 @@ import {
   githubLinkStates,
   webhookDeliveries,
 } from '../../src/db/schema';
+import { settledDelivery } from '../support/deliveries';
 import { makeMember, makeTeam, makeUser, nextGithubId } from '../support/factories';
 import { GithubApiStub, StubRepo } from '../support/github-api-stub';
 import { github, GITHUB_SECRET, signGithub } from '../support/github-events';
@@ -143,9 +144,12 @@ describe('linking a GitHub installation with proof of control', () => {
       const waited = await deliver(
         github.repositoriesAdded(Number(id), [{ ...kept, id: Number(kept.id) }]),
       );
-      expect(waited.body.status).toBe('pending');
+      expect(waited.body.status).toBe('queued');
+      const [{ deliveryId }] = await pendingDeliveries(id);
+      await settledDelivery(t.db, 'github', deliveryId, (row) => row.waitingForLink);
       expect((await linkWithProof(org.id, admin.id, id)).status).toBe(201);
-      expect((await pendingDeliveries(id)).every((d) => d.appliedAt !== null)).toBe(true);
+      const applied = await settledDelivery(t.db, 'github', deliveryId);
+      expect(applied).toMatchObject({ status: 'applied', waitingForLink: false });
     });
 
     it('of two requests with one state, only one gets past the state check', async () => {
