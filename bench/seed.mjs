@@ -53,6 +53,6 @@ export async function seedBench(client, orgs) {
   await client.query('analyze');
 }
 
-/** The admin and a plain member of organization n (1-based), as the seed made them. */
+/** The admin and a plain member of organization n (1-based), as seedBench made them. */
 export const adminOf = (n) => `u_${(n - 1) * MEMBERS_PER_ORG + 1}`;
 export const memberOf = (n) => `u_${(n - 1) * MEMBERS_PER_ORG + 2}`;

@@ -289,20 +289,20 @@ describe('${n.plural}', () => {
     path: '/${route}',
     url: (w) => \`/organizations/\${w.orgId}/${n.plural}\`,
     body: () => ({ name: 'Matrix' }),
-    expect: inOrg(403, 201, 201),
+    expect: inOrg(FORBIDDEN, 201, 201),
   },
   {
     // Nothing with this id exists: allowed callers get the entity's 404, others the organization's.
     method: 'get',
     path: '/${route}/:id',
     url: (w) => \`/organizations/\${w.orgId}/${n.plural}/missing\`,
-    expect: inOrg(404, 404, 404),
+    expect: inOrg('404 ${n.ENTITY}_NOT_FOUND', '404 ${n.ENTITY}_NOT_FOUND', '404 ${n.ENTITY}_NOT_FOUND'),
   },
   {
     method: 'delete',
     path: '/${route}/:id',
     url: (w) => \`/organizations/\${w.orgId}/${n.plural}/missing\`,
-    expect: inOrg(403, 404, 404),
+    expect: inOrg(FORBIDDEN, '404 ${n.ENTITY}_NOT_FOUND', '404 ${n.ENTITY}_NOT_FOUND'),
   },
 `,
   };

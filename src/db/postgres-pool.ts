@@ -61,7 +61,7 @@ class ConnectionGuardedPool extends Pool {
 
 /** Releases the client as broken the moment its connection dies; a second release is a no-op. */
 function releasedOnLoss(client: PoolClient): PoolClient {
-  const release = client.release;
+  const release = client.release.bind(client);
   let released = false;
   const releaseOnce = (err?: Error | boolean) => {
     if (released) return;

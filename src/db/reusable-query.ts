@@ -38,7 +38,7 @@ export class ReusableQuery<Values extends Record<string, unknown>, Result> {
     if (client === undefined) return this.build(db).prepare().execute(values);
     this.template ??= this.build(db).prepare();
     if (!('client' in this.template)) return this.build(db).prepare().execute(values);
-    const onThisConnection: PreparedQuery<Result> & WithClient = Object.create(this.template);
+    const onThisConnection = Object.create(this.template) as PreparedQuery<Result> & WithClient;
     onThisConnection.client = client;
     return onThisConnection.execute(values);
   }

@@ -67,10 +67,11 @@ export class GithubAppClient {
   /** An installation access token, minted with the App's key (a JWT) for this request only. */
   private async installationToken(installationId: string): Promise<string> {
     try {
-      const { data } = await this.app!.octokit.request(INSTALLATION_TOKEN_ROUTE, {
-        installation_id: installationId,
-      });
-      return (data as { token: string }).token;
+      const response: { data: { token: string } } = await this.app!.octokit.request(
+        INSTALLATION_TOKEN_ROUTE,
+        { installation_id: installationId },
+      );
+      return response.data.token;
     } catch (err) {
       throw githubUnavailable(err, 'installation token', installationId);
     }

@@ -51,7 +51,7 @@ export class GithubRepositoriesRepository {
     return this.txHost.tx;
   }
 
-  /** The seed's inner join: active repositories of the organization's active installations. */
+  /** Active repositories of the organization's active installations (an inner join). */
   async list(
     organizationId: string,
     request: PageRequest,
@@ -82,7 +82,7 @@ export class GithubRepositoriesRepository {
     ).limit(request.limit + 1);
   }
 
-  /** The seed's conditional check: the repository only if it belongs to this organization. */
+  /** The repository, only if it belongs to one of this organization's active installations. */
   async findForOrganization(
     organizationId: string,
     repositoryId: string,

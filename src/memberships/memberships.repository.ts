@@ -89,7 +89,7 @@ export class MembershipsRepository {
     return this.txHost.tx;
   }
 
-  /** The seed's left join of members and users, deleted users left out, in (createdAt, id) order. */
+  /** Members left-joined with their users, deleted users left out, in (createdAt, id) order. */
   async list(organizationId: string, request: PageRequest): Promise<Page<MemberWithUser>> {
     const values = { organizationId, limit: request.limit + 1 };
     const rows = request.cursor

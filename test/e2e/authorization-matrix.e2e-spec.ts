@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
+import { ERROR_STATUS, type ErrorCode } from '../../src/common/errors/error-codes';
 import { organizations } from '../../src/db/schema';
 import { bearer } from '../support/auth';
 import { CLERK_SECRET, signClerk, userEvent } from '../support/clerk-events';
@@ -53,32 +54,44 @@ interface World {
   failedDeliveryId: string;
 }
 
+/**
+ * What a caller gets: a success status, or an error status with its code (`'403 FORBIDDEN'`), so
+ * a 404 from the wrong layer (a missing route, a tenancy refusal where an entity's 404 was meant)
+ * cannot pass for the right one.
+ */
+type Outcome = 200 | 201 | 202 | 204 | `${(typeof ERROR_STATUS)[ErrorCode]} ${ErrorCode}`;
+
 interface Route {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   url: (w: World) => string;
   body?: (w: World) => object;
-  expect: Record<Caller, number>;
+  expect: Record<Caller, Outcome>;
 }
 
-const publicRoute = (status: number): Record<Caller, number> =>
-  Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
-const anyUser = (status: number) => ({
-  anonymous: 401,
-  unprovisioned: 403,
-  deletedUser: 403,
-  member: status,
-  orgAdmin: status,
-  otherOrgAdmin: status,
-  platformAdmin: status,
+const publicRoute = (outcome: Outcome): Record<Caller, Outcome> =>
+  Object.fromEntries(CALLERS.map((c) => [c, outcome])) as Record<Caller, Outcome>;
+const anyUser = (outcome: Outcome): Record<Caller, Outcome> => ({
+  anonymous: '401 UNAUTHENTICATED',
+  unprovisioned: '403 USER_NOT_PROVISIONED',
+  deletedUser: '403 USER_NOT_PROVISIONED',
+  member: outcome,
+  orgAdmin: outcome,
+  otherOrgAdmin: outcome,
+  platformAdmin: outcome,
 });
-const platformOnly = (status: number) => ({ ...anyUser(403), platformAdmin: status });
-const inOrg = (member: number, orgAdmin: number, platformAdmin: number) => ({
-  ...anyUser(404),
+const platformOnly = (outcome: Outcome) => ({
+  ...anyUser('403 FORBIDDEN'),
+  platformAdmin: outcome,
+});
+const inOrg = (member: Outcome, orgAdmin: Outcome, platformAdmin: Outcome) => ({
+  ...anyUser('404 ORGANIZATION_NOT_FOUND'),
   member,
   orgAdmin,
   platformAdmin,
 });
+/** An org-scoped route that members may not use: 403 FORBIDDEN for them. */
+const FORBIDDEN = '403 FORBIDDEN';
 
 const ROUTES: Route[] = [
   { method: 'get', path: '/health', url: () => '/health', expect: publicRoute(200) },
@@ -109,7 +122,7 @@ const ROUTES: Route[] = [
     method: 'get',
     path: '/users/:userId',
     url: (w) => `/users/${w.adminUserId}`,
-    expect: { ...anyUser(200), otherOrgAdmin: 404 },
+    expect: { ...anyUser(200), otherOrgAdmin: '404 USER_NOT_FOUND' },
   },
   {
     method: 'patch',
@@ -149,19 +162,19 @@ const ROUTES: Route[] = [
     path: '/organizations/:orgId',
     url: (w) => `/organizations/${w.orgId}`,
     body: () => ({ name: 'Renamed' }),
-    expect: inOrg(403, 200, 200),
+    expect: inOrg(FORBIDDEN, 200, 200),
   },
   {
     method: 'delete',
     path: '/organizations/:orgId',
     url: (w) => `/organizations/${w.orgId}`,
-    expect: inOrg(403, 204, 204),
+    expect: inOrg(FORBIDDEN, 204, 204),
   },
   {
     method: 'post',
     path: '/organizations/:orgId/restore',
     url: (w) => `/organizations/${w.orgId}/restore`,
-    expect: inOrg(403, 403, 200),
+    expect: inOrg(FORBIDDEN, FORBIDDEN, 200),
   },
   {
     method: 'get',
@@ -174,14 +187,14 @@ const ROUTES: Route[] = [
     path: '/organizations/:orgId/members',
     url: (w) => `/organizations/${w.orgId}/members`,
     body: (w) => ({ userId: w.freshUserId, role: 'member' }),
-    expect: inOrg(403, 403, 201),
+    expect: inOrg(FORBIDDEN, FORBIDDEN, 201),
   },
   {
     method: 'patch',
     path: '/organizations/:orgId/members/:memberId',
     url: (w) => `/organizations/${w.orgId}/members/${w.memberId}`,
     body: () => ({ role: 'admin' }),
-    expect: inOrg(403, 200, 200),
+    expect: inOrg(FORBIDDEN, 200, 200),
   },
   {
     // The member removing themselves is leaving, which members may do.
@@ -200,7 +213,7 @@ const ROUTES: Route[] = [
     method: 'get',
     path: '/organizations/:orgId/github/install-url',
     url: (w) => `/organizations/${w.orgId}/github/install-url`,
-    expect: inOrg(403, 200, 200),
+    expect: inOrg(FORBIDDEN, 200, 200),
   },
   {
     // By id alone: org admins must prove control through GitHub (403), platform admins need not.
@@ -208,20 +221,20 @@ const ROUTES: Route[] = [
     path: '/organizations/:orgId/github/installations',
     url: (w) => `/organizations/${w.orgId}/github/installations`,
     body: (w) => ({ installationId: w.freshInstallationId }),
-    expect: inOrg(403, 403, 201),
+    expect: inOrg(FORBIDDEN, '403 INSTALLATION_NOT_VERIFIED', 201),
   },
   {
     method: 'delete',
     path: '/organizations/:orgId/github/installations/:installationId',
     url: (w) => `/organizations/${w.orgId}/github/installations/${w.installationId}`,
-    expect: inOrg(403, 204, 204),
+    expect: inOrg(FORBIDDEN, 204, 204),
   },
   {
     // No GitHub App credentials in this app: those allowed through get 503.
     method: 'post',
     path: '/organizations/:orgId/github/installations/:installationId/sync',
     url: (w) => `/organizations/${w.orgId}/github/installations/${w.installationId}/sync`,
-    expect: inOrg(403, 503, 503),
+    expect: inOrg(FORBIDDEN, '503 GITHUB_APP_NOT_CONFIGURED', '503 GITHUB_APP_NOT_CONFIGURED'),
   },
   {
     method: 'get',
@@ -239,13 +252,13 @@ const ROUTES: Route[] = [
     method: 'get',
     path: '/organizations/:orgId/audit-events',
     url: (w) => `/organizations/${w.orgId}/audit-events`,
-    expect: inOrg(403, 200, 200),
+    expect: inOrg(FORBIDDEN, 200, 200),
   },
   {
     method: 'get',
     path: '/organizations/:orgId/invitations',
     url: (w) => `/organizations/${w.orgId}/invitations`,
-    expect: inOrg(403, 200, 200),
+    expect: inOrg(FORBIDDEN, 200, 200),
   },
   {
     method: 'post',
@@ -255,13 +268,13 @@ const ROUTES: Route[] = [
       email: `new.${Math.random().toString(36).slice(2)}@matrix.test`,
       role: 'member',
     }),
-    expect: inOrg(403, 201, 201),
+    expect: inOrg(FORBIDDEN, 201, 201),
   },
   {
     method: 'delete',
     path: '/organizations/:orgId/invitations/:invitationId',
     url: (w) => `/organizations/${w.orgId}/invitations/${w.invitationId}`,
-    expect: inOrg(403, 204, 204),
+    expect: inOrg(FORBIDDEN, 204, 204),
   },
   {
     method: 'get',
@@ -274,13 +287,13 @@ const ROUTES: Route[] = [
     method: 'post',
     path: '/users/me/invitations/:invitationId/accept',
     url: (w) => `/users/me/invitations/${w.invitationId}/accept`,
-    expect: { ...anyUser(404), otherOrgAdmin: 201 },
+    expect: { ...anyUser('404 INVITATION_NOT_FOUND'), otherOrgAdmin: 201 },
   },
   {
     method: 'post',
     path: '/users/me/invitations/:invitationId/decline',
     url: (w) => `/users/me/invitations/${w.invitationId}/decline`,
-    expect: { ...anyUser(404), otherOrgAdmin: 200 },
+    expect: { ...anyUser('404 INVITATION_NOT_FOUND'), otherOrgAdmin: 200 },
   },
   // generate:module matrix rows
   {
@@ -288,7 +301,7 @@ const ROUTES: Route[] = [
     path: '/webhooks/github',
     url: () => '/webhooks/github',
     body: () => ({ zen: 'unsigned' }),
-    expect: publicRoute(401),
+    expect: publicRoute('401 INVALID_SIGNATURE'),
   },
   {
     method: 'get',
@@ -314,7 +327,7 @@ const ROUTES: Route[] = [
     path: '/webhooks/clerk',
     url: () => '/webhooks/clerk',
     body: () => ({ type: 'user.created', data: {} }),
-    expect: publicRoute(401),
+    expect: publicRoute('401 INVALID_SIGNATURE'),
   },
 ];
 
@@ -393,9 +406,11 @@ describe('authorization matrix', () => {
     let req = request(t.server)[route.method](route.url(world));
     if (callerId) req = req.set('Authorization', bearer(callerId));
     const res = await (route.body ? req.send(route.body(world)) : req);
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: route.expect[caller],
-      body: expect.anything(),
+    const outcome = route.expect[caller];
+    const [status, error] = typeof outcome === 'number' ? [outcome] : outcome.split(' ');
+    expect({ status: res.status, error: error && res.body?.error }).toEqual({
+      status: Number(status),
+      error,
     });
   });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { tokenFor } from '../support/auth';
@@ -27,6 +29,7 @@ const TABLES = [
   'github_installation_repositories',
   'invitations',
   'github_link_states',
+  'audit_events',
 ];
 /** What must never reach a client or a log line: stack frames, SQL, driver internals, secrets. */
 const LEAKS = [
@@ -38,42 +41,26 @@ const LEAKS = [
   ...Object.values(SECRETS).map((s) => new RegExp(s)),
 ];
 
-const ROUTES: [string, string][] = [
-  ['PATCH', '/users/me'],
-  ['GET', '/users'],
-  ['POST', '/users'],
-  ['GET', '/users/:userId'],
-  ['PATCH', '/users/:userId'],
-  ['DELETE', '/users/:userId'],
-  ['POST', '/users/:userId/restore'],
-  ['POST', '/organizations'],
-  ['GET', '/organizations'],
-  ['GET', '/organizations/:orgId'],
-  ['PATCH', '/organizations/:orgId'],
-  ['POST', '/organizations/:orgId/restore'],
-  ['GET', '/organizations/:orgId/members'],
-  ['POST', '/organizations/:orgId/members'],
-  ['PATCH', '/organizations/:orgId/members/:memberId'],
-  ['DELETE', '/organizations/:orgId/members/:memberId'],
-  ['GET', '/organizations/:orgId/invitations'],
-  ['POST', '/organizations/:orgId/invitations'],
-  ['DELETE', '/organizations/:orgId/invitations/:invitationId'],
-  ['GET', '/users/me/invitations'],
-  ['POST', '/users/me/invitations/:invitationId/accept'],
-  ['POST', '/users/me/invitations/:invitationId/decline'],
-  ['GET', '/organizations/:orgId/github/installations'],
-  ['GET', '/organizations/:orgId/github/install-url'],
-  ['POST', '/organizations/:orgId/github/installations'],
-  ['DELETE', '/organizations/:orgId/github/installations/:installationId'],
-  ['POST', '/organizations/:orgId/github/installations/:installationId/sync'],
-  ['GET', '/organizations/:orgId/github/repositories'],
-  ['GET', '/organizations/:orgId/github/repositories/:repositoryId'],
-  ['POST', '/webhooks/github'],
-  ['POST', '/webhooks/clerk'],
-  ['GET', '/webhook-deliveries'],
-  ['GET', '/webhook-deliveries/:deliveryId'],
-  ['POST', '/webhook-deliveries/:deliveryId/replay'],
-];
+/**
+ * Every route of the committed OpenAPI document (CI fails when it is stale), so a new route is
+ * fuzzed without anyone adding it here. Left out, with the reason:
+ * - DELETE /organizations/:orgId: one success deletes the organization every other route uses.
+ */
+const NOT_FUZZED = new Set(['DELETE /organizations/:orgId']);
+const ROUTES: [string, string][] = Object.entries(
+  (
+    JSON.parse(readFileSync(join(__dirname, '../../openapi.json'), 'utf8')) as {
+      paths: Record<string, Record<string, unknown>>;
+    }
+  ).paths,
+)
+  .flatMap(([path, operations]) =>
+    Object.keys(operations).map((method): [string, string] => [
+      method.toUpperCase(),
+      path.replace(/\{(\w+)\}/g, ':$1'),
+    ]),
+  )
+  .filter(([method, path]) => !NOT_FUZZED.has(`${method} ${path}`));
 
 /**
  * Property-based fuzzing of bodies, queries and path segments through the production build:
@@ -170,6 +157,8 @@ onServer('fuzzing every endpoint', () => {
       'source',
       'status',
       'deliveryId',
+      'action',
+      'actorId',
     ),
     fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)),
     { maxKeys: 3 },

@@ -19,7 +19,7 @@ const objectWith = (keys: number) =>
   Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, i]));
 const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
-/** The contract's input limits, route by route: every refusal is a 4xx and changes nothing. */
+/** The input limits (README, docs/operations.md), route by route: every refusal is a 4xx and changes nothing. */
 describe('input limits', () => {
   let t: TestApp;
   let platformAdmin: string;

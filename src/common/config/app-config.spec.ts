@@ -2,7 +2,7 @@ import { loadConfig } from './app-config';
 import { ConfigError } from './environment';
 
 describe('loadConfig', () => {
-  it('applies the contract defaults to an empty environment', () => {
+  it('applies the documented defaults to an empty environment', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
     expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });

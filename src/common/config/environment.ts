@@ -28,7 +28,7 @@ const toBool = ({ value }: { value: unknown }) => {
 const toPem = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.replace(/\\n/g, '\n').trim() : value;
 
-/** The process environment as the service accepts it: every variable of the contract. */
+/** The process environment as the service accepts it: every variable of README's configuration table. */
 export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()

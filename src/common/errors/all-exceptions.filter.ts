@@ -35,7 +35,7 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 };
 
 /**
- * The one place where failures become HTTP answers in the contract's `{ error, message,
+ * The one place where failures become HTTP answers in the API's `{ error, message,
  * details? }` shape. Unexpected errors are logged (without SQL text) and answered 500.
  */
 @Catch()

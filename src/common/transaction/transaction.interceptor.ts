@@ -9,7 +9,7 @@ import type { DrizzleAdapter } from './transaction-host';
 
 declare module 'express' {
   interface Request {
-    /** The request's transaction, as in the design card; prefer TransactionHost.tx in code. */
+    /** The request's transaction, for middleware-style code; prefer TransactionHost.tx in code. */
     tx?: Database;
   }
 }
@@ -36,7 +36,9 @@ export class TransactionInterceptor implements NestInterceptor {
       this.txHost.withTransaction(async () => {
         request.tx = this.txHost.tx;
         try {
-          return await lastValueFrom(next.handle(), { defaultValue: undefined });
+          return await lastValueFrom<unknown, undefined>(next.handle(), {
+            defaultValue: undefined,
+          });
         } finally {
           request.tx = undefined;
         }

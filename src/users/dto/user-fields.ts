@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsEmail, IsNotEmpty, IsString, IsUrl, MaxLength } from 'class-validator';
 
-/** Field rules shared by every user DTO, with the contract's limits. */
+/** Field rules shared by every user DTO: names ≤ 200 characters, URLs ≤ 2,048, an email an email. */
 export const NameField = () => applyDecorators(IsString(), MaxLength(200));
 export const EmailField = () => applyDecorators(IsEmail(), MaxLength(320));
 export const PhotoUrlField = () =>
