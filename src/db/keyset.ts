@@ -1,4 +1,4 @@
-import { asc, desc, eq, Placeholder, SQL, sql } from 'drizzle-orm';
+import { asc, desc, eq, SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { CursorValueKind, decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import type { Page, PageRequest } from '../common/pagination/page';
@@ -53,20 +53,7 @@ export class Keyset {
       cursor,
       this.parts.map((part) => part.kind),
     );
-    return this.compare(values.map((value, i) => this.cast(sql`${value}`, this.parts[i])));
-  }
-
-  /** `after` for a query built once: placeholders `after0`, `after1`, … filled by `afterValues`. */
-  afterPlaceholders(): SQL {
-    return this.compare(this.parts.map((part, i) => this.cast(sql.placeholder(`after${i}`), part)));
-  }
-
-  afterValues(cursor: string): Record<string, string> {
-    const values = decodeCursor(
-      cursor,
-      this.parts.map((part) => part.kind),
-    );
-    return Object.fromEntries(values.map((value, i) => [`after${i}`, value]));
+    return this.compare(values.map((value, i) => this.cast(value, this.parts[i])));
   }
 
   /** The first `limit` rows of `limit + 1` fetched, with the cursor of the last one kept. */
@@ -94,7 +81,7 @@ export class Keyset {
     return sql`(${columns}) ${operator} (${sql.join(values, sql`, `)})`;
   }
 
-  private cast(value: SQL | Placeholder, part: KeyPart): SQL {
+  private cast(value: string, part: KeyPart): SQL {
     if (part.kind === 'timestamp') return sql`${value}::timestamptz`;
     if (part.kind === 'bigint') return sql`${value}::bigint`;
     return sql`${value}`;

@@ -5,7 +5,7 @@ import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { Database } from '../db/database';
 import { Keyset } from '../db/keyset';
-import { ReusableQuery } from '../db/reusable-query';
+import { rendered, RowReader, rowsOf } from '../db/hot-query';
 import {
   GithubInstallationRepository,
   githubInstallationRepositories as repos,
@@ -32,16 +32,16 @@ const repositoriesPage = (db: Database, ofOrganization: SQL, narrowed?: SQL) =>
       and(ofOrganization, eq(installations.deleted, false), eq(repos.deleted, false), narrowed),
     )
     .orderBy(...repositoriesOrder.orderBy);
-const ofPlaceholderOrganization = () =>
-  eq(installations.organizationId, sql.placeholder('organizationId'));
-const repositoriesQuery = new ReusableQuery((db) =>
-  repositoriesPage(db, ofPlaceholderOrganization()).limit(sql.placeholder('limit')),
+
+// The unfiltered list is a hot read (src/db/hot-query.ts says why it is written this way).
+const repository = new RowReader(getTableColumns(repos));
+const selectRepositories = rendered(
+  sql`select ${repository.columns}
+      from ${repos} inner join ${installations} on ${repos.installationId} = ${installations.id}
+      where ${installations.deleted} = false and ${repos.deleted} = false
+        and ${installations.organizationId} =`,
 );
-const repositoriesAfterCursorQuery = new ReusableQuery((db) =>
-  repositoriesPage(db, ofPlaceholderOrganization(), repositoriesOrder.afterPlaceholders()).limit(
-    sql.placeholder('limit'),
-  ),
-);
+const repositoriesOrderBy = rendered(sql`order by ${sql.join(repositoriesOrder.orderBy, sql`, `)}`);
 
 @Injectable()
 export class GithubRepositoriesRepository {
@@ -57,16 +57,22 @@ export class GithubRepositoriesRepository {
     request: PageRequest,
     q?: string,
   ): Promise<Page<GithubInstallationRepository>> {
-    const values = { organizationId, limit: request.limit + 1 };
     const rows = q
       ? await this.search(organizationId, request, q)
-      : request.cursor
-        ? await repositoriesAfterCursorQuery.run(this.db, {
-            ...values,
-            ...repositoriesOrder.afterValues(request.cursor),
-          })
-        : await repositoriesQuery.run(this.db, values);
+      : await this.unfiltered(organizationId, request);
     return repositoriesOrder.page(rows, request);
+  }
+
+  private async unfiltered(
+    organizationId: string,
+    request: PageRequest,
+  ): Promise<GithubInstallationRepository[]> {
+    const after = repositoriesOrder.after(request.cursor);
+    const result = await this.db.execute(
+      sql`${selectRepositories} ${organizationId} ${after ? sql`and ${after}` : sql``}
+          ${repositoriesOrderBy} limit ${request.limit + 1}`,
+    );
+    return rowsOf(result).map((row) => repository.read(row));
   }
 
   /** The list narrowed to names containing q: rarer, so built on each call. */

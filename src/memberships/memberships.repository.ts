@@ -1,85 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { aliasedTable, and, asc, count, eq, exists, inArray, ne, not, SQL, sql } from 'drizzle-orm';
+import { aliasedTable, and, asc, count, eq, exists, inArray, ne, not, sql } from 'drizzle-orm';
 import type { OrgRole } from '../common/auth/principal';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import type { Database } from '../db/database';
-import { Keyset } from '../db/keyset';
-import { ReusableQuery } from '../db/reusable-query';
+import { rowsOf } from '../db/hot-query';
 import { organizationMembers, organizations, users } from '../db/schema';
+import {
+  activeMember,
+  memberById,
+  membersOrder,
+  membersPage,
+  type MemberWithUser,
+  organizationsOf,
+  readMember,
+  readOrganizationOf,
+} from './memberships.queries';
 
-export interface MemberWithUser {
-  id: string;
-  organizationId: string;
-  userId: string;
-  role: OrgRole;
-  createdAt: Date;
-  updatedAt: Date;
-  user: { id: string; email: string; firstName: string; lastName: string; photoUrl: string };
-}
-
-const memberColumns = {
-  id: organizationMembers.id,
-  organizationId: organizationMembers.organizationId,
-  userId: organizationMembers.userId,
-  role: sql<OrgRole>`${organizationMembers.role}`,
-  createdAt: organizationMembers.createdAt,
-  updatedAt: organizationMembers.updatedAt,
-  user: {
-    id: users.id,
-    email: users.email,
-    firstName: users.firstName,
-    lastName: users.lastName,
-    photoUrl: users.photoUrl,
-  },
-};
-
-const membersOrder = Keyset.byCreatedAt(organizationMembers, 'oldestFirst');
-
-/** Active members of active users: a deleted user's membership is invisible and powerless. */
-const activeMember = and(eq(organizationMembers.deleted, false), eq(users.deleted, false));
-
-// The members list is the busiest read, so both its shapes are built once.
-const membersPage = (db: Database, after?: SQL) =>
-  db
-    .select(memberColumns)
-    .from(organizationMembers)
-    .leftJoin(users, eq(organizationMembers.userId, users.id))
-    .where(
-      and(
-        eq(organizationMembers.organizationId, sql.placeholder('organizationId')),
-        activeMember,
-        after,
-      ),
-    )
-    .orderBy(...membersOrder.orderBy)
-    .limit(sql.placeholder('limit'));
-const membersQuery = new ReusableQuery((db) => membersPage(db));
-const membersAfterCursorQuery = new ReusableQuery((db) =>
-  membersPage(db, membersOrder.afterPlaceholders()),
-);
-
-// Every GET /users/me runs this.
-const organizationsOfQuery = new ReusableQuery((db) =>
-  db
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      plan: organizations.plan,
-      role: sql<OrgRole>`${organizationMembers.role}`,
-    })
-    .from(organizationMembers)
-    .innerJoin(organizations, eq(organizationMembers.organizationId, organizations.id))
-    .where(
-      and(
-        eq(organizationMembers.userId, sql.placeholder('userId')),
-        eq(organizationMembers.deleted, false),
-        eq(organizations.deleted, false),
-      ),
-    )
-    .orderBy(...membersOrder.orderBy),
-);
+export type { MemberWithUser };
 
 @Injectable()
 export class MembershipsRepository {
@@ -89,32 +27,15 @@ export class MembershipsRepository {
     return this.txHost.tx;
   }
 
-  /** Members left-joined with their users, deleted users left out, in (createdAt, id) order. */
+  /** Members with their users, deleted users left out, in (createdAt, id) order. */
   async list(organizationId: string, request: PageRequest): Promise<Page<MemberWithUser>> {
-    const values = { organizationId, limit: request.limit + 1 };
-    const rows = request.cursor
-      ? await membersAfterCursorQuery.run(this.db, {
-          ...values,
-          ...membersOrder.afterValues(request.cursor),
-        })
-      : await membersQuery.run(this.db, values);
-    return membersOrder.page(rows as MemberWithUser[], request);
+    const result = await this.db.execute(membersPage(organizationId, request));
+    return membersOrder.page(rowsOf(result).map(readMember), request);
   }
 
   async find(organizationId: string, memberId: string): Promise<MemberWithUser | undefined> {
-    const [row] = await this.db
-      .select(memberColumns)
-      .from(organizationMembers)
-      .innerJoin(users, eq(organizationMembers.userId, users.id))
-      .where(
-        and(
-          eq(organizationMembers.id, memberId),
-          eq(organizationMembers.organizationId, organizationId),
-          activeMember,
-        ),
-      )
-      .limit(1);
-    return row;
+    const [row] = rowsOf(await this.db.execute(memberById(organizationId, memberId)));
+    return row ? readMember(row) : undefined;
   }
 
   async isActiveUser(userId: string): Promise<boolean> {
@@ -272,8 +193,8 @@ export class MembershipsRepository {
   }
 
   /** The active organizations a user belongs to, with their role, oldest membership first. */
-  organizationsOf(userId: string) {
-    return organizationsOfQuery.run(this.db, { userId });
+  async organizationsOf(userId: string) {
+    return rowsOf(await this.db.execute(organizationsOf(userId))).map(readOrganizationOf);
   }
 
   /** True when both users are active members of one active organization. */

@@ -1,37 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, sql } from 'drizzle-orm';
-import { organizationMembers, organizations, users } from '../../db/schema';
-import { ReusableQuery } from '../../db/reusable-query';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { rendered, RowReader, rowsOf } from '../../db/hot-query';
+import { organizationMembers as members, organizations, users } from '../../db/schema';
 import type { DrizzleAdapter } from '../transaction/transaction-host';
 import type { OrgRole, Principal } from './principal';
 
-const activeUser = and(eq(users.id, sql.placeholder('userId')), eq(users.deleted, false));
+// Every authenticated request runs one of these two reads (src/db/hot-query.ts says why so).
+const user = new RowReader(getTableColumns(users), 'u.');
+const organization = new RowReader(getTableColumns(organizations), 'o.');
+const membership = new RowReader({ memberId: members.id, role: members.role }, 'm.');
 
-// Every authenticated request runs one of these two, so they are built once.
-const userQuery = new ReusableQuery((db) => db.select().from(users).where(activeUser).limit(1));
-
-const userInOrganizationQuery = new ReusableQuery((db) =>
-  db
-    .select({
-      user: users,
-      organization: organizations,
-      memberId: organizationMembers.id,
-      role: organizationMembers.role,
-    })
-    .from(users)
-    .leftJoin(organizations, eq(organizations.id, sql.placeholder('organizationId')))
-    .leftJoin(
-      organizationMembers,
-      and(
-        eq(organizationMembers.organizationId, organizations.id),
-        eq(organizationMembers.userId, users.id),
-        eq(organizationMembers.deleted, false),
-      ),
-    )
-    .where(activeUser)
-    .limit(1),
+const selectUser = rendered(sql`select ${user.columns} from ${users}`);
+const selectUserInOrganization = rendered(
+  sql`select ${user.columns}, ${organization.columns}, ${membership.columns} from ${users}`,
 );
+const joinOrganization = rendered(sql`left join ${organizations} on ${organizations.id} =`);
+const joinMembership = rendered(
+  sql`left join ${members} on ${members.organizationId} = ${organizations.id}
+        and ${members.userId} = ${users.id} and ${members.deleted} = false`,
+);
+const activeUserId = rendered(sql`where ${users.deleted} = false and ${users.id} =`);
 
 /**
  * Loads the caller in one round trip: the active user and, when the route names an
@@ -43,15 +32,24 @@ export class PrincipalRepository {
 
   async load(userId: string, organizationId?: string): Promise<Principal | undefined> {
     if (organizationId === undefined) {
-      const [user] = await userQuery.run(this.txHost.tx, { userId });
-      return user ? { user } : undefined;
+      const result = await this.txHost.tx.execute(
+        sql`${selectUser} ${activeUserId} ${userId} limit 1`,
+      );
+      const [row] = rowsOf(result);
+      return row ? { user: user.read(row) } : undefined;
     }
-    const [row] = await userInOrganizationQuery.run(this.txHost.tx, { userId, organizationId });
+    const result = await this.txHost.tx.execute(
+      sql`${selectUserInOrganization} ${joinOrganization} ${organizationId} ${joinMembership}
+          ${activeUserId} ${userId} limit 1`,
+    );
+    const [row] = rowsOf(result);
     if (!row) return undefined;
     return {
-      user: row.user,
-      organization: row.organization ?? undefined,
-      membership: row.memberId ? { memberId: row.memberId, role: row.role as OrgRole } : undefined,
+      user: user.read(row),
+      organization: organization.isAbsent(row) ? undefined : organization.read(row),
+      membership: membership.isAbsent(row)
+        ? undefined
+        : (membership.read(row) as { memberId: string; role: OrgRole }),
     };
   }
 }
