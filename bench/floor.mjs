@@ -1,7 +1,9 @@
 // The floor: what the service does per request, written by hand on node:http + pg. Same token
-// check (@clerk/backend verifyToken with the same key), the same reads inside a transaction,
+// check (@clerk/backend verifyToken with the same key, verified tokens cached until they expire,
+// as the service does), the same reads and writes inside a transaction (audit events included),
 // the same JSON. The service is measured against this.
 import { verifyToken } from '@clerk/backend';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
 
@@ -10,6 +12,26 @@ const pool = new pg.Pool({
   max: Number(process.env.DB_POOL_MAX ?? 5),
 });
 const jwtKey = process.env.CLERK_JWT_KEY;
+// AUDIT=off: the write mix without its audit inserts, to price the audit log.
+const audited = process.env.AUDIT !== 'off';
+
+/** Verified tokens until `exp`, like the service's cache (a Map is enough for a bench). */
+const verified = new Map();
+async function userOf(token) {
+  const hit = verified.get(token);
+  if (hit && hit.exp * 1000 > Date.now()) return hit.sub;
+  const claims = await verifyToken(token, { jwtKey });
+  verified.set(token, claims);
+  return claims.sub;
+}
+
+const AUDIT = `
+  insert into audit_events (id, organization_id, actor_id, actor_type, action, target_type, target_id, data, request_id)
+  values ('fa_' || md5(random()::text), $1, $2, 'user', $3, 'member', $4, $5, $6)`;
+const audit = (client, orgId, userId, action, targetId, data, requestId) =>
+  audited
+    ? client.query(AUDIT, [orgId, userId, action, targetId, JSON.stringify(data), requestId])
+    : undefined;
 
 const PRINCIPAL = `
   select u.id, u.email, u.first_name, u.last_name, u.photo_url, u.is_admin, u.created_at, u.updated_at,
@@ -60,7 +82,7 @@ async function handle(req, res) {
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   let userId;
   try {
-    userId = (await verifyToken(token ?? '', { jwtKey })).sub;
+    userId = await userOf(token ?? '');
   } catch {
     return send(res, 401, {
       error: 'UNAUTHENTICATED',
@@ -68,6 +90,8 @@ async function handle(req, res) {
     });
   }
   const [, , orgId, sub, memberId] = (req.url ?? '').split('?')[0].split('/');
+  const requestId = randomUUID();
+  res.setHeader('x-request-id', requestId);
   const client = await pool.connect();
   try {
     await client.query('begin isolation level read committed');
@@ -168,6 +192,7 @@ async function handle(req, res) {
         await client.query('commit');
         return send(res, 409, { error: 'MEMBER_ALREADY_EXISTS', message: 'Already a member' });
       }
+      await audit(client, orgId, userId, 'member.added', created.id, body, requestId);
       const {
         rows: [m],
       } = await client.query(`${MEMBER_SELECT} where m.id = $1`, [created.id]);
@@ -207,6 +232,8 @@ async function handle(req, res) {
          where id = $1`,
         [memberId],
       );
+      const removed = { userId: m.user_id, role: m.role };
+      await audit(client, orgId, userId, 'member.removed', memberId, removed, requestId);
       await client.query('commit');
       res.writeHead(204);
       return res.end();

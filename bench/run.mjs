@@ -1,15 +1,18 @@
 // npm run bench -- [--orgs 1000] [--duration 5] [--rounds 3] [--connections 32] [--only a,b]
-// Builds, seeds a fresh database, then loads the service (dist/main) and the hand-written floor
-// alternately (A B A B …) and reports medians, the service/floor ratio and the service's peak RSS.
+//                  [--variants a,b] [--node 24]
+// Builds, seeds a fresh database, then loads each side in turn (the service, the same handler on
+// bare Express, on node:http, and any bench-only variants of the service; A B C A B C …) and
+// reports medians, ratios to the floors, CPU time per request and each side's peak RSS.
 import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { adminOf, memberOf, seedBench, SPARE_USERS } from './seed.mjs';
 import { explainAll } from './explain.mjs';
+import { summarise } from './profile-summary.mjs';
 import { scenarios } from './scenarios.mjs';
 import { signToken } from './tokens.mjs';
 
@@ -27,6 +30,8 @@ const duration = Number(args.duration ?? 5);
 const rounds = Number(args.rounds ?? 3);
 const connections = Number(args.connections ?? 32);
 const only = args.only?.split(',');
+const variants = typeof args.variants === 'string' ? args.variants.split(',') : [];
+// --node 24: run every side on Node 24 LTS (fetched from the npm registry by scripts/node24.sh).
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `bench_${Date.now()}`;
 const dbUrl = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
@@ -41,8 +46,16 @@ async function admin(sql) {
   }
 }
 
+const nodeBinary = () =>
+  args.node === '24'
+    ? join(
+        execFileSync('bash', [join(root, 'scripts/node24.sh')], { encoding: 'utf8' }).trim(),
+        'node',
+      )
+    : process.execPath;
+
 async function start(script, port, env, nodeFlags = []) {
-  const child = spawn(process.execPath, [...nodeFlags, script], {
+  const child = spawn(nodeBinary(), [...nodeFlags, script], {
     cwd: root,
     env: { PATH: process.env.PATH, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -72,6 +85,12 @@ function load(port, scenario) {
     initialContext: {},
   });
 }
+
+/** User + system CPU time the process has used so far, in ms (GC and worker threads included). */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, 100 ticks/s
+};
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -115,12 +134,38 @@ async function main() {
       RATE_LIMIT_PER_MINUTE: '0',
       DB_POOL_MAX: process.env.DB_POOL_MAX ?? '5',
     };
-    // The heap cap of npm run start:prod and the Dockerfile.
-    const service = await start('dist/main.js', 3101, env, ['--max-old-space-size=192']);
-    const floor = await start('bench/floor.mjs', 3102, {
-      ...env,
-      FLOOR_FRAMEWORK: args.floor === 'express' ? 'express' : 'node',
-    });
+    // The service with the heap cap of npm run start:prod and the Dockerfile; variants add the
+    // bench-only switches of variants.cjs.
+    // --profile: the service also writes a V8 CPU profile, summarised by package at the end.
+    const profileDir = join(root, 'bench/results/profiles', String(Date.now()));
+    const heapCap = '--max-old-space-size=192';
+    const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const sides = [
+      { name: 'service', script: 'dist/main.js', env, flags: [heapCap, ...profiling] },
+      ...variants.map((variant) => ({
+        name: `service ${variant}`,
+        script: 'dist/main.js',
+        env: { ...env, BENCH_VARIANTS: variant },
+        flags: [heapCap, '-r', './bench/variants.cjs'],
+      })),
+      {
+        name: 'express floor',
+        script: 'bench/floor.mjs',
+        env: { ...env, FLOOR_FRAMEWORK: 'express' },
+      },
+      {
+        name: 'node:http floor',
+        script: 'bench/floor.mjs',
+        env: { ...env, FLOOR_FRAMEWORK: 'node' },
+      },
+    ];
+    for (const [i, side] of sides.entries()) {
+      side.port = 3101 + i;
+      side.child = await start(side.script, side.port, side.env, side.flags);
+    }
+    process.stdout.write(
+      `node ${execFileSync(nodeBinary(), ['-v'], { encoding: 'utf8' }).trim()}\n`,
+    );
     const sampleOrgs = Array.from({ length: 16 }, (_, i) => 1 + Math.floor((i * orgs) / 16));
     const token = (userId) => signToken(userId, keys.privateKey);
     const plan = scenarios({
@@ -132,55 +177,85 @@ async function main() {
     }).filter((s) => !only || only.includes(s.key));
 
     const results = [];
+    // V8 profiles are stamped with the monotonic clock, as hrtime is: samples before the first
+    // load (start-up, module loading) are left out of the summary.
+    const loadStartedMicros = Number(process.hrtime.bigint() / 1000n);
     for (const scenario of plan) {
-      const runs = { service: [], floor: [] };
+      const runs = new Map(sides.map((side) => [side.name, []]));
       for (let round = 0; round < rounds; round++) {
-        for (const [name, port] of [
-          ['service', 3101],
-          ['floor', 3102],
-        ]) {
-          const r = await load(port, scenario);
-          const errors = r.non2xx + r.errors;
-          runs[name].push({
+        for (const side of sides) {
+          const cpuBefore = cpuMs(side.child.pid);
+          const r = await load(side.port, scenario);
+          runs.get(side.name).push({
             rps: r.requests.average,
             p50: r.latency.p50,
             p99: r.latency.p99,
-            errors,
+            cpu: (cpuMs(side.child.pid) - cpuBefore) / Math.max(r.requests.total, 1),
+            errors: r.non2xx + r.errors,
           });
         }
       }
-      const summary = (name) => ({
-        rps: median(runs[name].map((r) => r.rps)),
-        p50: median(runs[name].map((r) => r.p50)),
-        p99: median(runs[name].map((r) => r.p99)),
-        errors: runs[name].reduce((n, r) => n + r.errors, 0),
+      const summary = (name) => {
+        const of = (key) => median(runs.get(name).map((r) => r[key]));
+        const errors = runs.get(name).reduce((n, r) => n + r.errors, 0);
+        return { rps: of('rps'), p50: of('p50'), p99: of('p99'), cpu: of('cpu'), errors };
+      };
+      results.push({
+        scenario,
+        sides: sides.map((side) => ({ name: side.name, ...summary(side.name) })),
       });
-      results.push({ scenario, service: summary('service'), floor: summary('floor') });
       process.stdout.write(`${scenario.key}: done\n`);
     }
-    const rss = peakRssMb(service.pid);
-    service.kill('SIGTERM');
-    floor.kill('SIGTERM');
-    report(results, rss, plans);
+    const rss = sides.map((side) => ({ name: side.name, mb: peakRssMb(side.child.pid) }));
+    await Promise.all(
+      sides.map(
+        (side) =>
+          new Promise((resolve) => {
+            side.child.once('exit', resolve);
+            side.child.kill('SIGTERM');
+          }),
+      ),
+    );
+    report(results, rss, plans, args.profile ? profiles(profileDir, loadStartedMicros) : undefined);
   } finally {
     await admin(`drop database if exists "${dbName}" with (force)`);
   }
 }
 
-function report(results, rss, plans) {
-  const rows = results.map(
-    ({ scenario, service: s, floor: f }) =>
-      `| ${scenario.label} | ${s.rps.toFixed(0)} | ${f.rps.toFixed(0)} | ${(s.rps / f.rps).toFixed(2)} | ${s.p50} / ${f.p50} | ${s.p99} / ${f.p99} | ${(s.p99 / Math.max(f.p99, 1)).toFixed(2)} | ${s.errors}/${f.errors} |`,
-  );
+/** The service's profile (the one process started with --cpu-prof), summarised. */
+function profiles(dir, fromMicros) {
+  const [first] = readdirSync(dir).sort();
+  return summarise(JSON.parse(readFileSync(join(dir, first), 'utf8')), 25, fromMicros);
+}
+
+function report(results, rss, plans, profile) {
+  const rows = results.flatMap(({ scenario, sides }) => {
+    const express = sides.find((side) => side.name === 'express floor');
+    const node = sides.find((side) => side.name === 'node:http floor');
+    return sides.map(
+      (s) =>
+        `| ${scenario.label} | ${s.name} | ${s.rps.toFixed(0)} | ${(s.rps / express.rps).toFixed(2)} | ${(s.rps / node.rps).toFixed(2)} | ${s.p50} | ${s.p99} | ${(s.p99 / Math.max(express.p99, 1)).toFixed(2)} | ${s.cpu.toFixed(2)} | ${s.errors} |`,
+    );
+  });
   const text = [
-    `## ${new Date().toISOString()}: ${orgs} organizations, ${connections} connections, ${rounds} × ${duration} s per side (medians), floor on ${args.floor === 'express' ? 'Express' : 'node:http'}`,
+    `## ${new Date().toISOString()}: ${orgs} organizations, ${connections} connections, ${rounds} × ${duration} s per side (medians), ${args.node === '24' ? 'Node 24' : `Node ${process.version}`}`,
     '',
-    '| endpoint | service req/s | floor req/s | ratio | p50 ms service / floor | p99 ms service / floor | p99 ratio | non-2xx service/floor |',
-    '|---|---|---|---|---|---|---|---|',
+    '| endpoint | side | req/s | ÷ Express floor | ÷ node:http floor | p50 ms | p99 ms | p99 ÷ Express floor | CPU ms/request | non-2xx |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Service peak RSS under load: ${rss.toFixed(0)} MB`,
+    `Peak RSS under load: ${rss.map((r) => `${r.name} ${r.mb.toFixed(0)} MB`).join(', ')}`,
     '',
+    ...(profile
+      ? [
+          '<details><summary>CPU profile of the service</summary>',
+          '',
+          profile,
+          '',
+          '</details>',
+          '',
+        ]
+      : []),
     ...(args.explain
       ? ['<details><summary>EXPLAIN ANALYZE</summary>', '', plans, '', '</details>', '']
       : []),

@@ -1,9 +1,8 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { Public } from '../common/auth/public.decorator';
+import { WebhookEndpoint } from '../common/auth/webhook-endpoint.decorator';
 import { ValidationFailedError } from '../common/errors/domain-error';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { SkipTransaction } from '../common/transaction/skip-transaction.decorator';
@@ -14,9 +13,7 @@ import { readGithubDelivery } from './github-events';
 import { GithubWebhookVerifier } from './github-webhook.verifier';
 
 @ApiTags('webhooks')
-@Public()
-// GitHub delivers from a few addresses; the signature, not a rate limit, keeps others out.
-@SkipThrottle()
+@WebhookEndpoint()
 // The inbox opens its own transaction, so it can wake the worker once the delivery is committed.
 @SkipTransaction()
 @Controller('webhooks/github')

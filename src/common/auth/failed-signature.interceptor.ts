@@ -8,8 +8,8 @@ import { FailedAuthenticationBudget } from '../rate-limit/failed-authentication.
  * Webhook routes are not rate limited (their senders retry from a few addresses), so a bad
  * signature would cost nothing to repeat. Wherever a route answers INVALID_SIGNATURE, that
  * failure spends the caller's IP budget like a bad session token; once it is spent the answer
- * is 429. Valid deliveries never spend it. Global and keyed on the error code, so it holds for
- * any controller or verifier that throws INVALID_SIGNATURE inside the route (handler or pipe).
+ * is 429. Valid deliveries never spend it. Applied by @WebhookEndpoint() to the controllers
+ * that check signatures, and not globally: every other request would pay for it.
  */
 @Injectable()
 export class FailedSignatureInterceptor implements NestInterceptor {
