@@ -142,12 +142,18 @@ async function main() {
     const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const sides = [
       { name: 'service', script: 'dist/main.js', env, flags: [heapCap, ...profiling] },
-      ...variants.map((variant) => ({
-        name: `service ${variant}`,
-        script: 'dist/main.js',
-        env: { ...env, BENCH_VARIANTS: variant },
-        flags: [heapCap, '-r', './bench/variants.cjs'],
-      })),
+      ...variants.map((variant) => {
+        // semi-space-<MB>: the service with a smaller young generation (a V8 flag, not a switch).
+        const semiSpace = /^semi-space-(\d+)$/.exec(variant)?.[1];
+        return {
+          name: `service ${variant}`,
+          script: 'dist/main.js',
+          env: semiSpace ? env : { ...env, BENCH_VARIANTS: variant },
+          flags: semiSpace
+            ? [heapCap, `--max-semi-space-size=${semiSpace}`]
+            : [heapCap, '-r', './bench/variants.cjs'],
+        };
+      }),
       {
         name: 'express floor',
         script: 'bench/floor.mjs',

@@ -32,7 +32,26 @@ const VARIANTS = {
     withoutProviders(dist('common/rate-limit/rate-limit.module').RateLimitModule, ['APP_GUARD']),
   // Queries then run outside any transaction: prices the interceptor, rxjs and BEGIN/COMMIT.
   'no-transaction': () => withoutRootProviders(['APP_INTERCEPTOR']),
-  'no-validation': () => withoutRootProviders(['APP_PIPE']),
+  // Query and body DTOs still become class instances (defaults applied), but nothing is checked.
+  'no-validation': () => {
+    const { plainToInstance } = require('class-transformer');
+    const { AppModule } = dist('app.module');
+    const forRoot = AppModule.forRoot.bind(AppModule);
+    const transformOnly = {
+      transform: (value, { metatype, type }) =>
+        type !== 'custom' && metatype && typeof value === 'object' && value !== null
+          ? plainToInstance(metatype, value)
+          : value,
+    };
+    AppModule.forRoot = (...args) => {
+      const root = forRoot(...args);
+      const providers = root.providers.filter((p) => p.provide !== 'APP_PIPE');
+      return {
+        ...root,
+        providers: [...providers, { provide: 'APP_PIPE', useValue: transformOnly }],
+      };
+    };
+  },
   'no-request-log': () => {
     require('nestjs-pino').LoggerModule.prototype.configure = () => undefined;
   },
