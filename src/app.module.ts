@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MembershipsModule } from './memberships/memberships.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { UsersModule } from './users/users.module';
 import { WebhookDeliveriesModule } from './webhooks/webhook-deliveries.module';
@@ -45,6 +46,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        MetricsModule.forRoot(config),
         DrizzleModule,
         TransactionModule,
         ContextModule,

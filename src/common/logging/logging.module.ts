@@ -70,8 +70,8 @@ function prettyTransport(config: AppConfig) {
           },
           customLogLevel: (_req, res, err) =>
             err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          // Liveness probes every few seconds would drown the log.
-          autoLogging: { ignore: (req) => req.url === '/health' },
+          // Liveness probes and scrapes every few seconds would drown the log.
+          autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
         },
       }),
     }),
