@@ -3,7 +3,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Gauge, Histogram } from 'prom-client';
 import { MetricsService } from './metrics.service';
 
-/** Label of requests that matched no route (unknown paths, refusals before routing). */
+/**
+ * Label of requests that matched no route of the API: unknown paths (Nest's not-found handler
+ * is a wildcard route), refusals before routing (body limits).
+ */
 const UNMATCHED = 'unmatched';
 
 /**
@@ -62,6 +65,6 @@ export class HttpMetrics {
 
 function routeOf(req: Request): string {
   const path = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof path !== 'string') return UNMATCHED;
+  if (typeof path !== 'string' || path.includes('*')) return UNMATCHED;
   return req.baseUrl ? req.baseUrl + path : path;
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { Public } from '../common/auth/public.decorator';
 import { AppConfig } from '../common/config/app-config';
@@ -12,10 +13,12 @@ import { MetricsToken } from './metrics-token';
 /**
  * `GET /metrics` on the API port, for the holder of METRICS_TOKEN (registered only when it is
  * set). Not part of the API: kept out of the OpenAPI document. A wrong token spends the
- * caller's failed-authentication budget, like a bad session token.
+ * caller's failed-authentication budget, like a bad session token; the scraper itself is never
+ * rate limited.
  */
 @ApiExcludeController()
 @Public()
+@SkipThrottle()
 @SkipTransaction()
 @Controller('metrics')
 export class MetricsController {
