@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { tracingLogFields } from '../../tracing';
 import { AppConfig } from '../config/app-config';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -47,6 +48,8 @@ function prettyTransport(config: AppConfig) {
         pinoHttp: {
           level: config.logLevel,
           genReqId: requestId,
+          // With tracing on, trace_id and span_id on every line written inside a span.
+          mixin: tracingLogFields(),
           transport: prettyTransport(config),
           redact: {
             paths: [
