@@ -27,7 +27,6 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK {
         requestHook: (span, req) => {
           if (!('headers' in req) || !req.url?.includes('?')) return;
           const url = redactedQuery(req.url);
-          span.setAttribute('http.target', url);
           span.setAttribute('url.query', url.slice(url.indexOf('?') + 1));
         },
       }),
