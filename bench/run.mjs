@@ -22,6 +22,12 @@ const args = Object.fromEntries(
     return pairs;
   }, []),
 );
+// --service-env KEY=VALUE (repeatable): extra environment for the service only (not the floor).
+const serviceEnv = Object.fromEntries(
+  process.argv
+    .flatMap((arg, i, all) => (arg === '--service-env' ? [all[i + 1]] : []))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const orgs = Number(args.orgs ?? 1000);
 const duration = Number(args.duration ?? 5);
 const rounds = Number(args.rounds ?? 3);
@@ -116,7 +122,9 @@ async function main() {
       DB_POOL_MAX: process.env.DB_POOL_MAX ?? '5',
     };
     // The heap cap of npm run start:prod and the Dockerfile.
-    const service = await start('dist/main.js', 3101, env, ['--max-old-space-size=192']);
+    const service = await start('dist/main.js', 3101, { ...env, ...serviceEnv }, [
+      '--max-old-space-size=192',
+    ]);
     const floor = await start('bench/floor.mjs', 3102, {
       ...env,
       FLOOR_FRAMEWORK: args.floor === 'express' ? 'express' : 'node',
