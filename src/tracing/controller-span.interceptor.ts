@@ -20,6 +20,8 @@ const tracer = trace.getTracer('saas-core-api');
 @Injectable()
 export class ControllerSpanInterceptor implements NestInterceptor {
   intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
+    // Only inside a traced request: probes and scrapes are not traced, and start no trace here.
+    if (!trace.getSpan(otelContext.active())) return next.handle();
     const controller = executionContext.getClass().name;
     const handler = executionContext.getHandler().name;
     return new Observable((subscriber) => {

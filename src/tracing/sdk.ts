@@ -30,9 +30,12 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK {
           span.setAttribute('url.query', url.slice(url.indexOf('?') + 1));
         },
       }),
-      // Route handlers only: a span per middleware (helmet, CORS, body parser) costs more than
-      // it tells.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+      // The API's route handler only: a span per middleware (helmet, CORS, body parser), or for
+      // the wildcard handlers Nest mounts its middleware on, costs more than it tells.
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE],
+        ignoreLayers: [/\*splat/],
+      }),
       // Statements of requests (and of GitHub/Clerk calls) only, not the job engine's polling.
       new PgInstrumentation({ requireParentSpan: true }),
     ],
