@@ -2,7 +2,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
 import { redactedQuery } from './redact-query';
 
 /** Requests nobody needs a trace of: probes and scrapes every few seconds. */
@@ -25,7 +25,7 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK {
         ignoreIncomingRequestHook: (req) => UNTRACED.has(pathOf(req)),
         // Query values may be personal data (an email filter): names only, as in the logs.
         requestHook: (span, req) => {
-          if (!('headers' in req) || !req.url?.includes('?')) return;
+          if (!(req instanceof IncomingMessage) || !req.url?.includes('?')) return;
           const url = redactedQuery(req.url);
           span.setAttribute('url.query', url.slice(url.indexOf('?') + 1));
         },
@@ -36,7 +36,7 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK {
         ignoreLayersType: [ExpressLayerType.MIDDLEWARE],
         ignoreLayers: [/\*splat/],
       }),
-      // Statements of requests (and of GitHub/Clerk calls) only, not the job engine's polling.
+      // Statements inside a traced request only, not the job engine's polling every 500 ms.
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
