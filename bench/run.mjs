@@ -25,12 +25,28 @@ const args = Object.fromEntries(
     return pairs;
   }, []),
 );
+// --service-env KEY=VALUE (repeatable): extra environment for the service only (not the floor).
+const serviceEnv = Object.fromEntries(
+  process.argv
+    .flatMap((arg, i, all) => (arg === '--service-env' ? [all[i + 1]] : []))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const orgs = Number(args.orgs ?? 1000);
 const duration = Number(args.duration ?? 5);
 const rounds = Number(args.rounds ?? 3);
 const connections = Number(args.connections ?? 32);
 const only = args.only?.split(',');
 const variants = typeof args.variants === 'string' ? args.variants.split(',') : [];
+// Variants that are configuration, not switches: the service with metrics on (scraped by
+// nobody: the per-request cost), and with every request traced to a loopback OTLP sink.
+const OTLP_SINK_PORT = 4399;
+const ENV_VARIANTS = {
+  metrics: { METRICS_TOKEN: 'bench-metrics-token-0123456789' },
+  tracing: {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_SINK_PORT}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+  },
+};
 // --node 24: run every side on Node 24 LTS (fetched from the npm registry by scripts/node24.sh).
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `bench_${Date.now()}`;
@@ -141,17 +157,27 @@ async function main() {
     const heapCap = '--max-old-space-size=192';
     const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const sides = [
-      { name: 'service', script: 'dist/main.js', env, flags: [heapCap, ...profiling] },
+      {
+        name: 'service',
+        script: 'dist/main.js',
+        env: { ...env, ...serviceEnv },
+        flags: [heapCap, ...profiling],
+      },
       ...variants.map((variant) => {
         // semi-space-<MB>: the service with a smaller young generation (a V8 flag, not a switch).
         const semiSpace = /^semi-space-(\d+)$/.exec(variant)?.[1];
+        const configured = ENV_VARIANTS[variant];
+        const flags = semiSpace
+          ? [heapCap, `--max-semi-space-size=${semiSpace}`]
+          : configured
+            ? [heapCap]
+            : [heapCap, '-r', './bench/variants.cjs'];
+        const switches = semiSpace || configured ? {} : { BENCH_VARIANTS: variant };
         return {
           name: `service ${variant}`,
           script: 'dist/main.js',
-          env: semiSpace ? env : { ...env, BENCH_VARIANTS: variant },
-          flags: semiSpace
-            ? [heapCap, `--max-semi-space-size=${semiSpace}`]
-            : [heapCap, '-r', './bench/variants.cjs'],
+          env: { ...env, ...serviceEnv, ...configured, ...switches },
+          flags,
         };
       }),
       {
@@ -165,6 +191,11 @@ async function main() {
         env: { ...env, FLOOR_FRAMEWORK: 'node' },
       },
     ];
+    const sink = variants.includes('tracing')
+      ? spawn(process.execPath, [join(root, 'bench/otlp-sink.mjs'), String(OTLP_SINK_PORT)], {
+          stdio: 'ignore',
+        })
+      : undefined;
     for (const [i, side] of sides.entries()) {
       side.port = 3101 + i;
       side.child = await start(side.script, side.port, side.env, side.flags);
@@ -222,6 +253,7 @@ async function main() {
           }),
       ),
     );
+    sink?.kill('SIGTERM');
     report(results, rss, plans, args.profile ? profiles(profileDir, loadStartedMicros) : undefined);
   } finally {
     await admin(`drop database if exists "${dbName}" with (force)`);

@@ -18,7 +18,9 @@ import { HealthModule } from './health/health.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MembershipsModule } from './memberships/memberships.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { tracingProviders } from './tracing';
 import { UsersModule } from './users/users.module';
 import { WebhookDeliveriesModule } from './webhooks/webhook-deliveries.module';
 // generate:module imports (npm run generate:module adds a module's import above this line)
@@ -45,6 +47,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        MetricsModule.forRoot(config),
         DrizzleModule,
         TransactionModule,
         ContextModule,
@@ -57,6 +60,8 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // With tracing on, a span per controller call, around the transaction.
+        ...tracingProviders(),
         { provide: APP_INTERCEPTOR, useClass: TransactionInterceptor },
       ],
     };

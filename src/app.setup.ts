@@ -5,6 +5,7 @@ import { AppConfig } from './common/config/app-config';
 import { jsonBodyParser } from './common/http/json-body';
 import { rejectNulCharacters } from './common/http/nul-characters.middleware';
 import { requireJsonBody } from './common/http/require-json.middleware';
+import { HttpMetrics } from './metrics/http-metrics';
 import { setupOpenApi } from './openapi';
 
 /** Everything main.ts and the tests both need on top of the module graph. */
@@ -12,6 +13,9 @@ export async function configureApp(
   app: NestExpressApplication,
   config: AppConfig,
 ): Promise<INestApplication> {
+  // First, so refusals by the middleware below are measured too.
+  const measure = app.get(HttpMetrics).middleware();
+  if (measure) app.use(measure);
   // Only these addresses may say, in X-Forwarded-For, who the client is; with none, the
   // socket's address is the client (rate limits are per client address).
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);

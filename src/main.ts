@@ -1,3 +1,5 @@
+// First: tracing, when configured, must patch modules before anything requires them.
+import { shutdownTracing } from './tracing';
 import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -61,6 +63,7 @@ function handleShutdown(app: NestExpressApplication, drain: HttpDrain, logger: N
     force.unref();
     await drain.drain();
     await app.close();
+    await shutdownTracing();
     logger.log({ msg: 'Shut down cleanly', event: 'shutdown-complete' });
     process.exit(0);
   };

@@ -159,6 +159,10 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_waiting_installation_idx')
       .on(t.installationId, t.receivedAt)
       .where(sql`${t.waitingForLink}`),
+    // The backlog read at each metrics scrape: its cost follows the queue, not the history.
+    index('webhook_deliveries_unsettled_idx')
+      .on(t.source, t.status, t.receivedAt)
+      .where(sql`${t.status} in ('queued', 'failed')`),
   ],
 );
 

@@ -7,12 +7,14 @@ import {
 } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import PgBoss from 'pg-boss';
+import type { Counter } from 'prom-client';
 import { AppConfig } from '../common/config/app-config';
 import { isDatabaseUnavailable } from '../common/errors/database-errors';
 import { DatabaseUnavailableError } from '../common/errors/domain-error';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import type { DatabaseConnection } from '../db/database';
 import { DATABASE_CONNECTION } from '../db/drizzle.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { guardUnawaitedStatements } from './unawaited-statements';
 import { JobHandler, JobWorker, message } from './job-worker';
 import { connectionExecutor, transactionExecutor } from './pg-boss-db';
@@ -55,12 +57,20 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   private boss?: PgBoss;
   private retry?: NodeJS.Timeout;
   private stopping = false;
+  private readonly failures: Counter<'queue'>;
 
   constructor(
     private readonly config: AppConfig,
     @Inject(DATABASE_CONNECTION) private readonly connection: DatabaseConnection,
     private readonly txHost: TransactionHost<DrizzleAdapter>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.failures = metrics.counter({
+      name: 'job_failures_total',
+      help: 'Job runs that threw (each is retried, or sent to its dead-letter queue)',
+      labelNames: ['queue'],
+    });
+  }
 
   registerQueue(name: string, settings: QueueSettings = {}): void {
     this.queues.set(name, settings);
@@ -150,12 +160,16 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const [queue, { cron, data }] of this.schedules) {
       await boss.schedule(queue, cron, data, { tz: 'UTC' });
     }
-    this.workers = this.handlers.flatMap(({ queue, handler, count }) =>
-      Array.from(
+    this.workers = this.handlers.flatMap(({ queue, handler, count }) => {
+      const failures = this.failures.labels(queue);
+      return Array.from(
         { length: count },
-        () => new JobWorker(boss, queue, handler, this.config.jobs.pollIntervalMs, this.logger),
-      ),
-    );
+        () =>
+          new JobWorker(boss, queue, handler, this.config.jobs.pollIntervalMs, this.logger, () =>
+            failures.inc(),
+          ),
+      );
+    });
     this.boss = boss;
     for (const worker of this.workers) worker.start();
   }

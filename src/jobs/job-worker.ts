@@ -39,6 +39,8 @@ export class JobWorker<T> {
     private readonly handler: JobHandler<T>,
     private readonly pollIntervalMs: number,
     private readonly logger: WorkerLogger,
+    /** Told of each run that threw (a metric). */
+    private readonly onFailure: () => void = () => undefined,
   ) {}
 
   start(): void {
@@ -99,6 +101,7 @@ export class JobWorker<T> {
       await this.handler(job.data, attempt);
       return true;
     } catch (err) {
+      this.onFailure();
       await this.settle('fail', [job.id], { message: message(err) });
       return false;
     }

@@ -3,6 +3,7 @@ import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
+import { WebhookMetrics } from './webhook-metrics';
 
 /**
  * The webhook inbox: stored deliveries, the worker that applies them, and the platform admins'
@@ -10,7 +11,12 @@ import { WebhookDeliveryWorker } from './webhook-delivery.worker';
  */
 @Module({
   controllers: [WebhookDeliveriesController],
-  providers: [WebhookDeliveriesService, WebhookDeliveriesRepository, WebhookDeliveryWorker],
+  providers: [
+    WebhookDeliveriesService,
+    WebhookDeliveriesRepository,
+    WebhookDeliveryWorker,
+    WebhookMetrics,
+  ],
   exports: [WebhookDeliveriesService, WebhookDeliveryWorker],
 })
 export class WebhookDeliveriesModule {}

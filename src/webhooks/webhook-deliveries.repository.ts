@@ -31,6 +31,15 @@ export type DeliveryChanges = Partial<
   Pick<WebhookDelivery, 'status' | 'lastError' | 'appliedAt' | 'nextAttemptAt' | 'waitingForLink'>
 >;
 
+/** Queued or failed deliveries of one source, now. */
+export interface DeliveryBacklog {
+  source: string;
+  status: 'queued' | 'failed';
+  count: number;
+  /** Seconds since the oldest queued delivery not waiting for a link arrived; null when none. */
+  oldestQueuedAgeSeconds: number | null;
+}
+
 export interface DeliveryFilter {
   source?: WebhookSource;
   status?: DeliveryStatus;
@@ -51,6 +60,22 @@ export class WebhookDeliveriesRepository {
 
   private get db() {
     return this.txHost.tx;
+  }
+
+  /** Counts by source and status over the partial index of queued and failed deliveries. */
+  async backlog(): Promise<DeliveryBacklog[]> {
+    return this.db
+      .select({
+        source: deliveries.source,
+        status: sql<'queued' | 'failed'>`${deliveries.status}`,
+        count: sql<number>`count(*)::int`,
+        oldestQueuedAgeSeconds: sql<
+          number | null
+        >`extract(epoch from now() - min(${deliveries.receivedAt}) filter (where ${deliveries.status} = 'queued' and not ${deliveries.waitingForLink}))::float8`,
+      })
+      .from(deliveries)
+      .where(inArray(deliveries.status, ['queued', 'failed']))
+      .groupBy(deliveries.source, deliveries.status);
   }
 
   /**

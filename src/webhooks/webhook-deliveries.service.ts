@@ -9,6 +9,7 @@ import { JobEngine } from '../jobs/job-engine';
 import type { DeliveryReading, WebhookSource } from './delivery-reading';
 import { DELIVERY_QUEUE, DeliveryJob } from './delivery-queue';
 import {
+  DeliveryBacklog,
   DeliveryFilter,
   NewDelivery,
   WebhookDeliveriesRepository,
@@ -37,6 +38,11 @@ export class WebhookDeliveriesService {
     private readonly jobs: JobEngine,
     private readonly txHost: TransactionHost<DrizzleAdapter>,
   ) {}
+
+  /** Queued and failed deliveries by source, read outside any transaction (metrics). */
+  backlog(): Promise<DeliveryBacklog[]> {
+    return this.deliveries.backlog();
+  }
 
   /** Stores the delivery and its job in one transaction, then wakes this process's worker. */
   async receive(incoming: IncomingDelivery): Promise<ReceiptStatus> {

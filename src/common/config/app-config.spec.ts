@@ -73,6 +73,18 @@ describe('loadConfig', () => {
     expect(message).not.toContain('secret-password');
   });
 
+  it('reads where /metrics is served, and refuses a clash with PORT or a short token', () => {
+    expect(loadConfig({}).metrics).toEqual({ port: undefined, token: undefined });
+    const token = 'a-metrics-token-of-some-length';
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: token }).metrics).toEqual({
+      port: 9464,
+      token,
+    });
+    expect(() => loadConfig({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-secret' })).toThrow(/METRICS_TOKEN=\(hidden\)/);
+  });
+
   it('refuses production without a Clerk key', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /CLERK_JWT_KEY or CLERK_SECRET_KEY/,

@@ -21,6 +21,14 @@ export interface AuthConfig {
   devKeyDir: string;
 }
 
+/** Where Prometheus `/metrics` is served; neither set: nowhere. */
+export interface MetricsConfig {
+  /** A second listener serving only /metrics (0: any free port). */
+  port?: number;
+  /** /metrics on the API port, to this bearer token. */
+  token?: string;
+}
+
 export interface JobsConfig {
   pollIntervalMs: number;
   retryDelaySeconds: number;
@@ -56,6 +64,7 @@ export class AppConfig {
   /** Proxies whose X-Forwarded-For names the client; empty: the socket address is the client. */
   readonly trustedProxies: string[];
   readonly jobs: JobsConfig;
+  readonly metrics: MetricsConfig;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -104,6 +113,7 @@ export class AppConfig {
       retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
       timeoutSeconds: env.JOB_TIMEOUT_SECONDS,
     };
+    this.metrics = { port: env.METRICS_PORT, token: env.METRICS_TOKEN };
   }
 
   get isProduction(): boolean {

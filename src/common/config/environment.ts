@@ -136,6 +136,19 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsAddressList()
   TRUSTED_PROXIES?: string;
+
+  // Prometheus /metrics: on a second listener (METRICS_PORT), or on the API port behind a bearer
+  // token (METRICS_TOKEN), or both; with neither there is no metrics endpoint.
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  @IsOptional()
+  @Matches(/^\S{16,512}$/, { message: 'must be 16 to 512 characters without spaces' })
+  METRICS_TOKEN?: string;
   // Job engine (webhook deliveries, scheduled jobs): how often an idle worker looks for work,
   // the first retry delay (doubling each time, ten retries), and how long a job may stay
   // active before it counts as lost (its process died) and is retried.
@@ -175,6 +188,7 @@ const SECRET_VARIABLES = new Set([
   'GITHUB_APP_PRIVATE_KEY',
   'GITHUB_APP_CLIENT_SECRET',
   'REDIS_URL',
+  'METRICS_TOKEN',
 ]);
 
 export class ConfigError extends Error {
@@ -199,6 +213,15 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   }
   if (!parsed.GITHUB_APP_CLIENT_ID !== !parsed.GITHUB_APP_CLIENT_SECRET) {
     problems.push('GITHUB_APP_CLIENT_ID and GITHUB_APP_CLIENT_SECRET must be set together');
+  }
+  if (
+    parsed.METRICS_PORT !== undefined &&
+    parsed.METRICS_PORT !== 0 &&
+    parsed.METRICS_PORT === parsed.PORT
+  ) {
+    problems.push(
+      'METRICS_PORT must differ from PORT (set METRICS_TOKEN to serve /metrics on PORT)',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed;

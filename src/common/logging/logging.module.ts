@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { tracingLogFields } from '../../tracing';
 import { AppConfig } from '../config/app-config';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -47,6 +48,8 @@ function prettyTransport(config: AppConfig) {
         pinoHttp: {
           level: config.logLevel,
           genReqId: requestId,
+          // With tracing on, trace_id and span_id on every line written inside a span.
+          mixin: tracingLogFields(),
           transport: prettyTransport(config),
           redact: {
             paths: [
@@ -70,8 +73,8 @@ function prettyTransport(config: AppConfig) {
           },
           customLogLevel: (_req, res, err) =>
             err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          // Liveness probes every few seconds would drown the log.
-          autoLogging: { ignore: (req) => req.url === '/health' },
+          // Liveness probes and scrapes every few seconds would drown the log.
+          autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
         },
       }),
     }),

@@ -3,6 +3,7 @@ import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import { RateLimitedError } from '../errors/domain-error';
+import { RateLimitRejections } from './rate-limit-rejections';
 import {
   anonymousTracker,
   RATE_LIMIT_TTL_MS,
@@ -24,6 +25,7 @@ export class FailedAuthenticationBudget {
   constructor(
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
     config: AppConfig,
+    private readonly rejections: RateLimitRejections,
   ) {
     this.limit = config.rateLimitPerMinute;
   }
@@ -40,6 +42,7 @@ export class FailedAuthenticationBudget {
     );
     if (!isBlocked) return;
     request.res?.setHeader('Retry-After', timeToBlockExpire);
+    this.rejections.count('failed_authentications');
     throw new RateLimitedError();
   }
 }

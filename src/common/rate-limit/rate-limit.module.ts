@@ -6,6 +6,7 @@ import { RATE_LIMIT_STORAGE, RateLimitRedisModule } from './rate-limit-redis.mod
 import { FailedAuthenticationBudget } from './failed-authentication.budget';
 import { RATE_LIMIT_TTL_MS, rateLimitKey, THROTTLER_NAME } from './rate-limit.keys';
 import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitRejections } from './rate-limit-rejections';
 import type { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
@@ -29,7 +30,11 @@ import type { RedisThrottlerStorage } from './redis-throttler.storage';
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, FailedAuthenticationBudget],
+  providers: [
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    FailedAuthenticationBudget,
+    RateLimitRejections,
+  ],
   exports: [FailedAuthenticationBudget],
 })
 export class RateLimitModule {}

@@ -1,0 +1,1 @@
+CREATE INDEX "webhook_deliveries_unsettled_idx" ON "webhook_deliveries" USING btree ("source","status","received_at") WHERE "webhook_deliveries"."status" in ('queued', 'failed');
