@@ -56,6 +56,10 @@ export class AppConfig {
   /** Proxies whose X-Forwarded-For names the client; empty: the socket address is the client. */
   readonly trustedProxies: string[];
   readonly jobs: JobsConfig;
+  /** CLERK_API_URL: Clerk's Backend API base, read with CLERK_SECRET_KEY by reconciliation. */
+  readonly clerkApiUrl: string;
+  /** Minutes between scheduled reconciliation runs; 0 = never by itself. */
+  readonly reconcileIntervalMinutes: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -104,6 +108,9 @@ export class AppConfig {
       retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
       timeoutSeconds: env.JOB_TIMEOUT_SECONDS,
     };
+    this.clerkApiUrl = env.CLERK_API_URL;
+    this.reconcileIntervalMinutes =
+      env.RECONCILE_INTERVAL_MINUTES ?? (env.CLERK_SECRET_KEY || this.githubApp ? 360 : 0);
   }
 
   get isProduction(): boolean {
