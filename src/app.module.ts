@@ -19,6 +19,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { UsersModule } from './users/users.module';
 import { WebhookDeliveriesModule } from './webhooks/webhook-deliveries.module';
 // generate:module imports (npm run generate:module adds a module's import above this line)
@@ -34,6 +35,7 @@ export const FEATURE_MODULES: Type[] = [
   ClerkModule,
   WebhookDeliveriesModule,
   AuditModule,
+  ReconciliationModule,
   // generate:module modules
 ];
 

@@ -1,0 +1,223 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log.service';
+import {
+  ClerkApiClient,
+  ClerkOrganizationRecord,
+  ClerkPage,
+  CLERK_PAGE_SIZE,
+  ClerkUserRecord,
+} from '../clerk/clerk-api.client';
+import { MembershipMirrorService } from '../memberships/membership-mirror.service';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { UsersService } from '../users/users.service';
+import { ClerkMembershipsReconciler } from './clerk-memberships.reconciler';
+import type { Repair, RunProgress } from './run-progress';
+
+/** Mirror rows read per query when walking the mirror for rows Clerk no longer has. */
+const WALK_SIZE = 1000;
+
+/** A mirror row as the comparison needs it. */
+interface MirrorState {
+  deleted: boolean;
+  deletedAt: Date | null;
+  clerkUpdatedAt: Date | null;
+}
+
+/**
+ * Clerk's users, organizations and memberships compared with the mirror, page by page, and
+ * repaired through the services that apply Clerk's webhooks. Deletions come only after every
+ * page was read, and only for rows that came from Clerk, once Clerk answers 404 for each one:
+ * offset paging can skip a row while others are deleted, and a skipped row is not a gone one.
+ */
+@Injectable()
+export class ClerkReconciler {
+  constructor(
+    private readonly clerk: ClerkApiClient,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipMirrorService,
+    private readonly membershipReconciler: ClerkMembershipsReconciler,
+    private readonly audit: AuditLog,
+  ) {}
+
+  get configured(): boolean {
+    return this.clerk.configured;
+  }
+
+  async run(progress: RunProgress): Promise<void> {
+    const seenUsers = await this.reconcileUsers(progress);
+    const { seen: seenOrgs, active } = await this.reconcileOrganizations(progress);
+    await this.removeVanishedUsers(progress, seenUsers);
+    await this.removeVanishedOrganizations(progress, seenOrgs);
+    await this.membershipReconciler.run(progress, active);
+  }
+
+  private async reconcileUsers(progress: RunProgress): Promise<Set<string>> {
+    const seen = new Set<string>();
+    await eachPage(
+      progress,
+      (offset) => this.clerk.users(offset),
+      async (records) => {
+        const rows = new Map((await this.users.findMany(records.map((r) => r.user.id))).map(byId));
+        const repairs: Repair[] = [];
+        for (const record of records) {
+          if (seen.has(record.user.id)) continue;
+          seen.add(record.user.id);
+          const outcome = compare(rows.get(record.user.id), record.updatedAt);
+          if (outcome === 'unchanged') progress.unchanged('users');
+          else {
+            const apply = () => this.mirrorUser(record, outcome);
+            repairs.push({ kind: 'users', outcome: countedAs(outcome), apply });
+          }
+        }
+        await progress.apply(repairs);
+      },
+    );
+    return seen;
+  }
+
+  private async mirrorUser(record: ClerkUserRecord, outcome: RepairOutcome): Promise<void> {
+    if (outcome === 'restored') await this.users.restore(record.user.id);
+    await this.users.mirror(record.user, record.createdAt, record.updatedAt);
+  }
+
+  /** Clerk's organizations; also which of them are active in the mirror once repaired. */
+  private async reconcileOrganizations(progress: RunProgress) {
+    const seen = new Set<string>();
+    const active = new Set<string>();
+    const fetch = (offset: number) => this.clerk.organizations(offset);
+    await eachPage(progress, fetch, async (records) => {
+      const rows = new Map((await this.organizations.findMany(records.map((r) => r.id))).map(byId));
+      const repairs: Repair[] = [];
+      for (const record of records) {
+        if (seen.has(record.id)) continue;
+        seen.add(record.id);
+        const row = rows.get(record.id);
+        const outcome = compare(row, record.updatedAt);
+        if (outcome !== 'unchanged' || !row?.deleted) active.add(record.id);
+        if (outcome === 'unchanged') progress.unchanged('organizations');
+        else {
+          const apply = () => this.mirrorOrganization(record, outcome);
+          repairs.push({ kind: 'organizations', outcome: countedAs(outcome), apply });
+        }
+      }
+      await progress.apply(repairs);
+    });
+    return { seen, active };
+  }
+
+  private async mirrorOrganization(
+    record: ClerkOrganizationRecord,
+    outcome: RepairOutcome,
+  ): Promise<void> {
+    if (outcome === 'restored') await this.organizations.restore(record.id);
+    await this.organizations.mirror(record, record.createdAt, record.updatedAt);
+    if (outcome === 'created') {
+      await this.audit.record({
+        organizationId: record.id,
+        action: 'organization.created',
+        targetId: record.id,
+        data: { name: record.name, reason: 'found in Clerk by reconciliation' },
+      });
+    }
+  }
+
+  private async removeVanishedUsers(progress: RunProgress, seen: Set<string>): Promise<void> {
+    await this.removeVanished(
+      progress,
+      seen,
+      (after) => this.users.clerkIdsAfter(after, progress.startedAt, WALK_SIZE),
+      (id) => this.clerk.userExists(id),
+      (id) => ({
+        kind: 'users',
+        outcome: 'deleted',
+        apply: async () => {
+          if (await this.users.mirrorDeletion(id, new Date())) {
+            await this.memberships.userDeleted(id);
+          }
+        },
+      }),
+    );
+  }
+
+  private async removeVanishedOrganizations(progress: RunProgress, seen: Set<string>) {
+    await this.removeVanished(
+      progress,
+      seen,
+      (after) => this.organizations.clerkIdsAfter(after, progress.startedAt, WALK_SIZE),
+      (id) => this.clerk.organizationExists(id),
+      (id) => ({
+        kind: 'organizations',
+        outcome: 'deleted',
+        apply: () => this.organizations.mirrorDeletion(id, new Date()),
+      }),
+    );
+  }
+
+  /** Walks the mirror's Clerk rows by id; each one Clerk did not list and answers 404 for goes. */
+  private async removeVanished(
+    progress: RunProgress,
+    seen: Set<string>,
+    walk: (afterId: string | undefined) => Promise<string[]>,
+    exists: (id: string) => Promise<boolean>,
+    repair: (id: string) => Repair,
+  ): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      progress.checkStopped();
+      const ids = await walk(after);
+      if (ids.length === 0) return;
+      after = ids[ids.length - 1];
+      const repairs: Repair[] = [];
+      for (const id of ids.filter((id) => !seen.has(id))) {
+        progress.checkStopped();
+        if (!(await exists(id))) repairs.push(repair(id));
+      }
+      await progress.apply(repairs);
+    }
+  }
+}
+
+type RepairOutcome = 'created' | 'updated' | 'restored';
+
+/**
+ * What Clerk's version of a row means for the mirror's: missing → created; deleted, and Clerk
+ * changed it after the deletion → restored (counted as updated); active with an older Clerk
+ * version, or none (a placeholder) → updated; otherwise unchanged. A row deleted later than
+ * Clerk's last change stays deleted, as a late webhook would leave it.
+ */
+export function compare(
+  row: MirrorState | undefined,
+  clerkUpdatedAt: Date,
+): RepairOutcome | 'unchanged' {
+  if (!row) return 'created';
+  if (row.deleted) {
+    return row.deletedAt && row.deletedAt < clerkUpdatedAt ? 'restored' : 'unchanged';
+  }
+  return !row.clerkUpdatedAt || row.clerkUpdatedAt < clerkUpdatedAt ? 'updated' : 'unchanged';
+}
+
+/** A restore is an update in a run's counts. */
+export const countedAs = (outcome: RepairOutcome) => (outcome === 'restored' ? 'updated' : outcome);
+
+const byId = <T extends { id: string }>(row: T): [string, T] => [row.id, row];
+
+/**
+ * Every page of a Clerk list, each handled before the next is asked for. Records Clerk sent
+ * that cannot be mirrored are errors of the run.
+ */
+export async function eachPage<T>(
+  progress: RunProgress,
+  fetch: (offset: number) => Promise<ClerkPage<T>>,
+  handle: (records: T[]) => Promise<void>,
+): Promise<void> {
+  for (let offset = 0; ;) {
+    progress.checkStopped();
+    const page = await fetch(offset);
+    for (const message of page.rejected) progress.error('clerk', 'rejected', message);
+    await handle(page.records);
+    const received = page.records.length + page.rejected.length;
+    offset += received;
+    if (received < CLERK_PAGE_SIZE || offset >= page.totalCount) return;
+  }
+}
