@@ -4,7 +4,7 @@ import type { OrgRole } from '../common/auth/principal';
 import type { OrganizationMember } from '../db/schema';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';
 import { UsersService } from '../users/users.service';
-import { eachPage } from './clerk-reconciler';
+import { eachPage } from './clerk-pages';
 import type { Repair, RunProgress } from './run-progress';
 
 /** Organizations whose memberships are read from Clerk, then compared with one query. */

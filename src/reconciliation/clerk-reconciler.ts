@@ -3,14 +3,13 @@ import { AuditLog } from '../audit/audit-log.service';
 import {
   ClerkApiClient,
   ClerkOrganizationRecord,
-  ClerkPage,
-  CLERK_PAGE_SIZE,
   ClerkUserRecord,
 } from '../clerk/clerk-api.client';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersService } from '../users/users.service';
 import { ClerkMembershipsReconciler } from './clerk-memberships.reconciler';
+import { eachPage } from './clerk-pages';
 import type { Repair, RunProgress } from './run-progress';
 
 /** Mirror rows read per query when walking the mirror for rows Clerk no longer has. */
@@ -201,23 +200,3 @@ export function compare(
 export const countedAs = (outcome: RepairOutcome) => (outcome === 'restored' ? 'updated' : outcome);
 
 const byId = <T extends { id: string }>(row: T): [string, T] => [row.id, row];
-
-/**
- * Every page of a Clerk list, each handled before the next is asked for. Records Clerk sent
- * that cannot be mirrored are errors of the run.
- */
-export async function eachPage<T>(
-  progress: RunProgress,
-  fetch: (offset: number) => Promise<ClerkPage<T>>,
-  handle: (records: T[]) => Promise<void>,
-): Promise<void> {
-  for (let offset = 0; ;) {
-    progress.checkStopped();
-    const page = await fetch(offset);
-    for (const message of page.rejected) progress.error('clerk', 'rejected', message);
-    await handle(page.records);
-    const received = page.records.length + page.rejected.length;
-    offset += received;
-    if (received < CLERK_PAGE_SIZE || offset >= page.totalCount) return;
-  }
-}
