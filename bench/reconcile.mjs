@@ -49,7 +49,7 @@ async function startService(clerkUrl) {
       PATH: process.env.PATH,
       PORT: String(port),
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
       DATABASE_URL: dbUrl,
       DB_MIGRATE_ON_START: 'true',
@@ -58,7 +58,7 @@ async function startService(clerkUrl) {
       CLERK_API_URL: clerkUrl,
       RECONCILE_INTERVAL_MINUTES: '0',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
   });
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../audit/audit-log.service';
 import {
   ClerkApiClient,
@@ -30,6 +30,8 @@ interface MirrorState {
  */
 @Injectable()
 export class ClerkReconciler {
+  private readonly logger = new Logger('Reconciliation');
+
   constructor(
     private readonly clerk: ClerkApiClient,
     private readonly users: UsersService,
@@ -44,11 +46,26 @@ export class ClerkReconciler {
   }
 
   async run(progress: RunProgress): Promise<void> {
-    const seenUsers = await this.reconcileUsers(progress);
-    const { seen: seenOrgs, active } = await this.reconcileOrganizations(progress);
-    await this.removeVanishedUsers(progress, seenUsers);
-    await this.removeVanishedOrganizations(progress, seenOrgs);
-    await this.membershipReconciler.run(progress, active);
+    const seenUsers = await this.timed('users', () => this.reconcileUsers(progress));
+    const orgs = await this.timed('organizations', () => this.reconcileOrganizations(progress));
+    await this.timed('vanished users', () => this.removeVanishedUsers(progress, seenUsers));
+    await this.timed('vanished organizations', () =>
+      this.removeVanishedOrganizations(progress, orgs.seen),
+    );
+    await this.timed('memberships', () => this.membershipReconciler.run(progress, orgs.active));
+  }
+
+  /** One phase, logged with its duration: where a long run spends its time. */
+  private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    const result = await work();
+    this.logger.log({
+      msg: 'Reconciliation phase done',
+      source: 'clerk',
+      phase,
+      ms: Date.now() - started,
+    });
+    return result;
   }
 
   private async reconcileUsers(progress: RunProgress): Promise<Set<string>> {

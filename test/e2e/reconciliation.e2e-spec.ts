@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import {
   auditEvents,
   githubInstallationRepositories,
@@ -10,6 +10,7 @@ import {
   User,
   users,
 } from '../../src/db/schema';
+import { ReconciliationsService } from '../../src/reconciliation/reconciliations.service';
 import { ClerkApiStub } from '../support/clerk-api-stub';
 import {
   makeInstallation,
@@ -456,6 +457,23 @@ describe('reconciliation from Clerk and GitHub', () => {
     expect(seen[0]).toBe(run.id);
     expect(seen.at(-1)).toBe('rec_abandoned');
     expect(seen).toHaveLength(7);
+  });
+
+  it('on its schedule, starts a run only once the interval has passed since the last one', async () => {
+    const reconciliations = t.app.get(ReconciliationsService);
+    const count = async () => (await t.db.select().from(reconciliationRuns)).length;
+    const before = await count();
+    await reconciliations.startIfDue(360);
+    expect(await count()).toBe(before);
+    await t.db.update(reconciliationRuns).set({ startedAt: new Date(Date.now() - 361 * 60_000) });
+    await reconciliations.startIfDue(360);
+    const [latest] = await t.db
+      .select()
+      .from(reconciliationRuns)
+      .orderBy(desc(reconciliationRuns.startedAt))
+      .limit(1);
+    expect(latest).toMatchObject({ trigger: 'schedule', dryRun: false });
+    expect((await finished(latest.id)).status).toBe('succeeded');
   });
 
   it('answers 404 RECONCILIATION_NOT_FOUND for an unknown run', async () => {
