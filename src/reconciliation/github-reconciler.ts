@@ -65,7 +65,6 @@ export class GithubReconciler {
     suspendedAt: Date | null,
   ): Promise<void> {
     const { id, organizationId } = installation;
-    const snapshot = await this.github.listRepositories(id);
     const repairs: Repair[] = [];
     if ((installation.suspendedAt === null) !== (suspendedAt === null)) {
       repairs.push({
@@ -74,6 +73,14 @@ export class GithubReconciler {
         apply: () => this.installations.mirrorSuspension(id, suspendedAt),
       });
     } else progress.unchanged('installations');
+    if (suspendedAt !== null) {
+      // GitHub mints no token for a suspended installation: its repositories stay as listed.
+      const rows = await this.installations.repositoriesOf(id);
+      progress.unchanged('repositories', rows.filter((row) => !row.deleted).length);
+      if (repairs.length > 0) await progress.apply(repairs);
+      return;
+    }
+    const snapshot = await this.github.listRepositories(id);
     const changes = compareRepositories(await this.installations.repositoriesOf(id), snapshot);
     progress.unchanged('repositories', changes.unchanged);
     const changed = changes.outcomes.length > 0;

@@ -145,6 +145,7 @@ describe('reconciliation from Clerk and GitHub', () => {
   let localMemberId: string;
   let goneInstallation: string;
   let keptInstallation: string;
+  let frozenInstallation: string;
   const repoIds = { same: '', renamed: '', removed: '', added: '' };
 
   it('arranges every kind of drift between Clerk, GitHub and the mirror', async () => {
@@ -227,15 +228,20 @@ describe('reconciliation from Clerk and GitHub', () => {
       { id: renamed.id, fullName: 'acme/new-name' },
       { id: repoIds.added, fullName: 'acme/added' },
     ]);
-    github.suspended.add(kept.id);
+    // Suspended on GitHub since: GitHub lists no repositories of it, so they stay.
+    const frozen = await makeInstallation(t.db, local.id);
+    frozenInstallation = frozen.id;
+    await makeRepository(t.db, frozen.id, 'acme/frozen');
+    github.install(frozen.id, []);
+    github.suspended.add(frozen.id);
   });
 
   const expected = {
     users: c(1, 2, 1, 1 + FILLERS),
     organizations: c(1, 2, 1, 0),
     members: c(1, 2, 1, 0),
-    installations: c(0, 1, 1, 0),
-    repositories: c(1, 1, 3, 1),
+    installations: c(0, 1, 1, 1),
+    repositories: c(1, 1, 3, 2),
   };
 
   it('a dry run reports every repair and changes nothing', async () => {
@@ -309,7 +315,12 @@ describe('reconciliation from Clerk and GitHub', () => {
       .select()
       .from(githubInstallations)
       .where(eq(githubInstallations.id, keptInstallation));
-    expect(kept).toMatchObject({ deleted: false, suspendedAt: expect.any(Date) });
+    expect(kept).toMatchObject({ deleted: false, suspendedAt: null });
+    const [frozen] = await t.db
+      .select()
+      .from(githubInstallations)
+      .where(eq(githubInstallations.id, frozenInstallation));
+    expect(frozen).toMatchObject({ deleted: false, suspendedAt: expect.any(Date) });
     const repos = await t.db
       .select({
         id: githubInstallationRepositories.id,
@@ -321,6 +332,7 @@ describe('reconciliation from Clerk and GitHub', () => {
         inArray(githubInstallationRepositories.installationId, [
           goneInstallation,
           keptInstallation,
+          frozenInstallation,
         ]),
       );
     expect(
@@ -328,7 +340,7 @@ describe('reconciliation from Clerk and GitHub', () => {
         .filter((r) => !r.deleted)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(['acme/added', 'acme/new-name', 'acme/same']);
+    ).toEqual(['acme/added', 'acme/frozen', 'acme/new-name', 'acme/same']);
 
     // Every organization-scoped repair is in the audit log, as the system's.
     const events = await t.db
@@ -373,8 +385,8 @@ describe('reconciliation from Clerk and GitHub', () => {
       users: c(0, 0, 0, 4 + FILLERS),
       organizations: c(0, 0, 0, 3),
       members: c(0, 0, 0, 3),
-      installations: c(0, 0, 0, 1),
-      repositories: c(0, 0, 0, 3),
+      installations: c(0, 0, 0, 2),
+      repositories: c(0, 0, 0, 4),
     });
     expect(await snapshot()).toEqual(before);
   });
@@ -413,7 +425,7 @@ describe('reconciliation from Clerk and GitHub', () => {
         message: 'Clerk call failed: user list (Clerk answered 422)',
       });
       // GitHub still ran.
-      expect(run.counts.installations.unchanged).toBe(1);
+      expect(run.counts.installations.unchanged).toBe(2);
     } finally {
       clerk.clearFaults();
     }

@@ -106,6 +106,9 @@ export class GithubApiStub {
       if (!this.signedByApp(authorization))
         return [401, { message: 'A JSON web token could not be decoded' }];
       if (!this.installations.has(token[1])) return [404, { message: 'Not Found' }];
+      if (this.suspended.has(token[1])) {
+        return [403, { message: 'This installation has been suspended' }];
+      }
       return [
         201,
         {
