@@ -488,6 +488,20 @@ describe('reconciliation from Clerk and GitHub', () => {
     expect((await finished(latest.id)).status).toBe('succeeded');
   });
 
+  it('a run in hand when its instance stops is recorded failed, saying so', async () => {
+    // Held for a second by a rate-limited page, while the instance's shutdown hook runs.
+    clerk.fail(/^\/v1\/users\?/, 429, { retryAfter: 1 });
+    const id = await start();
+    await t.app.get(ReconciliationsService).beforeApplicationShutdown();
+    const [row] = await t.db.select().from(reconciliationRuns).where(eq(reconciliationRuns.id, id));
+    expect(row.status).toBe('failed');
+    expect(row.errors).toContainEqual({
+      source: 'clerk',
+      kind: 'failed',
+      message: 'the instance stopped during the run',
+    });
+  });
+
   it('answers 404 RECONCILIATION_NOT_FOUND for an unknown run', async () => {
     const res = await as(t, admin.id).get('/reconciliations/rec_nope');
     expect(res.status).toBe(404);
