@@ -2,12 +2,23 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createClerkClient, type ClerkClient } from '@clerk/backend';
 import { AppConfig } from '../common/config/app-config';
 import { PATH_ID } from '../common/ids/path-id';
-import type { OrgRole } from '../common/auth/principal';
-import type { MirroredUser } from '../users/users.repository';
+import {
+  CLERK_TIMEOUT_MS,
+  ClerkFailure,
+  ClerkUnavailableError,
+  DeadlineExceeded,
+  NotFound,
+  reasonOf,
+  withDeadline,
+} from './clerk-call';
 import { roleFromClerk } from './clerk-events';
+import type {
+  ClerkMembershipRecord,
+  ClerkOrganizationRecord,
+  ClerkPage,
+  ClerkUserRecord,
+} from './clerk-records';
 
-/** The longest one call to Clerk may take before it counts as failed. */
-export const CLERK_TIMEOUT_MS = 10_000;
 /** Clerk's largest page. */
 export const CLERK_PAGE_SIZE = 500;
 /** Tries of one call: the first and four more after a 429, a 5xx or no answer. */
@@ -16,49 +27,6 @@ const MAX_TRIES = 5;
 const BACKOFF_MS = 500;
 /** A Retry-After longer than this is not believed (one minute). */
 const MAX_RETRY_AFTER_S = 60;
-
-export interface ClerkUserRecord {
-  user: MirroredUser;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface ClerkOrganizationRecord {
-  id: string;
-  name: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface ClerkMembershipRecord {
-  organizationId: string;
-  /** The member as the membership describes them (a placeholder until their own record). */
-  user: MirroredUser;
-  role: OrgRole;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface ClerkPage<T> {
-  records: T[];
-  /** Items Clerk returned that could not be mirrored (a malformed id), with why. */
-  rejected: string[];
-  /** Clerk's `total_count`: more pages follow while offset + page < total. */
-  totalCount: number;
-}
-
-/** The failure of one Clerk call after its retries: what was asked and what went wrong. */
-export class ClerkUnavailableError extends Error {
-  constructor(call: string, reason: string) {
-    super(`Clerk call failed: ${call} (${reason})`);
-  }
-}
-
-interface ClerkFailure {
-  status?: number;
-  retryAfter?: number;
-  errors?: { code?: string; message?: string }[];
-}
 
 /**
  * Clerk's Backend API through the official SDK (`createClerkClient` with CLERK_SECRET_KEY at
@@ -223,23 +191,4 @@ export class ClerkApiClient {
   }
 }
 
-class NotFound extends Error {}
-class DeadlineExceeded extends Error {}
-
 const validId = (id: unknown): id is string => typeof id === 'string' && PATH_ID.test(id);
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** One line, never a secret or a response body: the status, or why there was none. */
-function reasonOf(err: unknown): string {
-  if (err instanceof DeadlineExceeded) return `no answer within ${CLERK_TIMEOUT_MS / 1000} s`;
-  const failure = err as ClerkFailure;
-  if (failure.status !== undefined) return `Clerk answered ${failure.status}`;
-  return 'Clerk is unreachable';
-}

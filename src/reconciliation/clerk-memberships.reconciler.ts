@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ClerkApiClient, ClerkMembershipRecord } from '../clerk/clerk-api.client';
+import { ClerkApiClient } from '../clerk/clerk-api.client';
+import type { ClerkMembershipRecord } from '../clerk/clerk-records';
 import type { OrgRole } from '../common/auth/principal';
 import type { OrganizationMember } from '../db/schema';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';

@@ -1,4 +1,5 @@
-import { ClerkPage, CLERK_PAGE_SIZE } from '../clerk/clerk-api.client';
+import { CLERK_PAGE_SIZE } from '../clerk/clerk-api.client';
+import type { ClerkPage } from '../clerk/clerk-records';
 import type { RunProgress } from './run-progress';
 
 /**

@@ -1,26 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../audit/audit-log.service';
-import {
-  ClerkApiClient,
-  ClerkOrganizationRecord,
-  ClerkUserRecord,
-} from '../clerk/clerk-api.client';
+import { ClerkApiClient } from '../clerk/clerk-api.client';
+import type { ClerkOrganizationRecord, ClerkUserRecord } from '../clerk/clerk-records';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersService } from '../users/users.service';
 import { ClerkMembershipsReconciler } from './clerk-memberships.reconciler';
 import { eachPage } from './clerk-pages';
+import { byId, compare, countedAs, RepairOutcome } from './mirror-compare';
 import type { Repair, RunProgress } from './run-progress';
 
 /** Mirror rows read per query when walking the mirror for rows Clerk no longer has. */
 const WALK_SIZE = 1000;
-
-/** A mirror row as the comparison needs it. */
-interface MirrorState {
-  deleted: boolean;
-  deletedAt: Date | null;
-  clerkUpdatedAt: Date | null;
-}
 
 /**
  * Clerk's users, organizations and memberships compared with the mirror, page by page, and
@@ -193,27 +184,3 @@ export class ClerkReconciler {
     }
   }
 }
-
-type RepairOutcome = 'created' | 'updated' | 'restored';
-
-/**
- * What Clerk's version of a row means for the mirror's: missing → created; deleted, and Clerk
- * changed it after the deletion → restored (counted as updated); active with an older Clerk
- * version, or none (a placeholder) → updated; otherwise unchanged. A row deleted later than
- * Clerk's last change stays deleted, as a late webhook would leave it.
- */
-export function compare(
-  row: MirrorState | undefined,
-  clerkUpdatedAt: Date,
-): RepairOutcome | 'unchanged' {
-  if (!row) return 'created';
-  if (row.deleted) {
-    return row.deletedAt && row.deletedAt < clerkUpdatedAt ? 'restored' : 'unchanged';
-  }
-  return !row.clerkUpdatedAt || row.clerkUpdatedAt < clerkUpdatedAt ? 'updated' : 'unchanged';
-}
-
-/** A restore is an update in a run's counts. */
-export const countedAs = (outcome: RepairOutcome) => (outcome === 'restored' ? 'updated' : outcome);
-
-const byId = <T extends { id: string }>(row: T): [string, T] => [row.id, row];

@@ -1,4 +1,4 @@
-import { compare } from './clerk-reconciler';
+import { compare } from './mirror-compare';
 import { compareRepositories } from './github-reconciler';
 
 const at = (ms: number) => new Date(ms);

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { ClerkUnavailableError } from '../clerk/clerk-api.client';
+import { ClerkUnavailableError } from '../clerk/clerk-call';
 import { ActorContext, SYSTEM_ACTOR } from '../common/context/actor-context';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import type { Page, PageRequest } from '../common/pagination/page';
