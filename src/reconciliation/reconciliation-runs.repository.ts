@@ -65,6 +65,16 @@ export class ReconciliationRunsRepository {
     return rows.length > 0;
   }
 
+  /** Only the heartbeat (counts are stored with their batches); false when taken over. */
+  async touch(id: string): Promise<boolean> {
+    const rows = await this.db
+      .update(runs)
+      .set({ heartbeatAt: new Date() })
+      .where(and(eq(runs.id, id), eq(runs.status, 'running')))
+      .returning({ id: runs.id });
+    return rows.length > 0;
+  }
+
   async finish(
     id: string,
     status: RunStatus,

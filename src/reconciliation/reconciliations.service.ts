@@ -105,8 +105,8 @@ export class ReconciliationsService implements BeforeApplicationShutdown {
 
   private async execute(progress: RunProgress): Promise<void> {
     const heartbeat = setInterval(() => {
-      progress.save().catch((err: unknown) => {
-        if (err instanceof RunStopped) progress.stop(err.message);
+      progress.heartbeat().catch((err: unknown) => {
+        this.logger.warn({ msg: 'Reconciliation heartbeat failed', reason: failureReason(err) });
       });
     }, HEARTBEAT_MS).unref();
     let failed = false;

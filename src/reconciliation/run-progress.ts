@@ -92,6 +92,12 @@ export class RunProgress {
     await this.txHost.withTransaction(() => this.store(this.counts));
   }
 
+  /** Tells other instances the run is alive; stops it when another one took it over. */
+  async heartbeat(): Promise<void> {
+    const alive = await this.txHost.withTransaction(() => this.runs.touch(this.id));
+    if (!alive) this.stop('the run was taken over after its heartbeat stopped');
+  }
+
   recordedErrors(): RunError[] {
     if (this.droppedErrors === 0) return this.errors;
     return [
