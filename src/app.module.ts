@@ -21,6 +21,7 @@ import { MembershipsModule } from './memberships/memberships.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { tracingProviders } from './tracing';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { UsersModule } from './users/users.module';
 import { WebhookDeliveriesModule } from './webhooks/webhook-deliveries.module';
 // generate:module imports (npm run generate:module adds a module's import above this line)
@@ -36,6 +37,7 @@ export const FEATURE_MODULES: Type[] = [
   ClerkModule,
   WebhookDeliveriesModule,
   AuditModule,
+  ReconciliationModule,
   // generate:module modules
 ];
 

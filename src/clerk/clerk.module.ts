@@ -3,6 +3,7 @@ import { MembershipsModule } from '../memberships/memberships.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { WebhookDeliveriesModule } from '../webhooks/webhook-deliveries.module';
+import { ClerkApiClient } from './clerk-api.client';
 import { ClerkSyncService } from './clerk-sync.service';
 import { ClerkWebhookController } from './clerk-webhook.controller';
 import { ClerkWebhookVerifier } from './clerk-webhook.verifier';
@@ -11,6 +12,7 @@ import { ClerkWebhookVerifier } from './clerk-webhook.verifier';
 @Module({
   imports: [UsersModule, OrganizationsModule, MembershipsModule, WebhookDeliveriesModule],
   controllers: [ClerkWebhookController],
-  providers: [ClerkSyncService, ClerkWebhookVerifier],
+  providers: [ClerkSyncService, ClerkWebhookVerifier, ClerkApiClient],
+  exports: [ClerkApiClient],
 })
 export class ClerkModule {}

@@ -254,6 +254,35 @@ export const auditEvents = pgTable(
   ],
 );
 
+/**
+ * A reconciliation run: the mirror compared with Clerk and GitHub, and repaired (or, dry, only
+ * reported). Counts grow while it runs. The partial unique index lets one run at a time be
+ * `running`, across every instance; `heartbeatAt` moves with each batch, so a run whose process
+ * died is recognised by its age and taken over.
+ */
+export const reconciliationRuns = pgTable(
+  'reconciliation_runs',
+  {
+    id: text('id')
+      .primaryKey()
+      .$defaultFn(() => generateShortId('rec')),
+    status: text('status').notNull(), // running, succeeded, failed
+    dryRun: boolean('dry_run').notNull().default(false),
+    trigger: text('trigger').notNull(), // request, schedule
+    counts: jsonb('counts').notNull(),
+    errors: jsonb('errors').notNull().default([]),
+    startedAt: timestamptz('started_at').notNull().defaultNow(),
+    finishedAt: timestamptz('finished_at'),
+    heartbeatAt: timestamptz('heartbeat_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('reconciliation_runs_started_at_id_idx').on(t.startedAt, t.id),
+    uniqueIndex('reconciliation_runs_one_running_uq')
+      .on(t.status)
+      .where(sql`${t.status} = 'running'`),
+  ],
+);
+
 // generate:module tables (npm run generate:module adds a table above this line)
 
 export const usersRelations = relations(users, ({ many }) => ({
@@ -306,4 +335,5 @@ export type GithubLinkState = typeof githubLinkStates.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
+export type ReconciliationRun = typeof reconciliationRuns.$inferSelect;
 // generate:module types

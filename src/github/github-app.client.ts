@@ -13,6 +13,18 @@ import { githubRequestDefaults, githubUnavailable } from './github-request';
  */
 const INSTALLATION_TOKEN_ROUTE: string = 'POST /app/installations/{installation_id}/access_tokens';
 
+/** An installation of the App as GitHub lists it. */
+export interface AppInstallation {
+  id: string;
+  suspendedAt: Date | null;
+}
+
+const notConfigured = () =>
+  new DomainError(
+    'GITHUB_APP_NOT_CONFIGURED',
+    'Set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY to sync from GitHub',
+  );
+
 /**
  * GitHub's REST API as the GitHub App (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, at
  * GITHUB_API_URL), every request bounded by GITHUB_TIMEOUT_MS. Without credentials the service
@@ -40,12 +52,7 @@ export class GithubAppClient {
 
   /** Every repository the installation can reach, following GitHub's pagination. */
   async listRepositories(installationId: string): Promise<RepositoryRef[]> {
-    if (!this.app) {
-      throw new DomainError(
-        'GITHUB_APP_NOT_CONFIGURED',
-        'Set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY to sync from GitHub',
-      );
-    }
+    if (!this.app) throw notConfigured();
     const token = await this.installationToken(installationId);
     const octokit = new this.ApiOctokit({ auth: token });
     try {
@@ -61,6 +68,29 @@ export class GithubAppClient {
       return refs;
     } catch (err) {
       throw githubUnavailable(err, 'repository list', installationId);
+    }
+  }
+
+  /** Every installation of the App on GitHub now, with its suspension (as the App, paginated). */
+  async listInstallations(): Promise<AppInstallation[]> {
+    if (!this.app) throw notConfigured();
+    try {
+      const found: AppInstallation[] = [];
+      for await (const { data } of composePaginateRest.iterator(
+        this.app.octokit,
+        'GET /app/installations',
+        { per_page: 100 },
+      )) {
+        for (const installation of data) {
+          found.push({
+            id: String(installation.id),
+            suspendedAt: installation.suspended_at ? new Date(installation.suspended_at) : null,
+          });
+        }
+      }
+      return found;
+    } catch (err) {
+      throw githubUnavailable(err, 'installation list');
     }
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { Keyset } from '../db/keyset';
@@ -36,6 +36,21 @@ export class GithubInstallationsRepository {
       .from(githubInstallations)
       .where(and(eq(githubInstallations.id, id), eq(githubInstallations.deleted, false)));
     return row;
+  }
+
+  /** Linked installations by id, `limit` after `afterId`: a walk over all of them. */
+  linkedAfter(afterId: string | undefined, limit: number): Promise<GithubInstallation[]> {
+    return this.db
+      .select()
+      .from(githubInstallations)
+      .where(
+        and(
+          eq(githubInstallations.deleted, false),
+          afterId === undefined ? undefined : gt(githubInstallations.id, afterId),
+        ),
+      )
+      .orderBy(asc(githubInstallations.id))
+      .limit(limit);
   }
 
   async list(organizationId: string, request: PageRequest): Promise<Page<GithubInstallation>> {

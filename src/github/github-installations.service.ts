@@ -4,7 +4,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
-import type { GithubInstallation } from '../db/schema';
+import type { GithubInstallation, GithubInstallationRepository } from '../db/schema';
 import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
 import { GithubAppClient } from './github-app.client';
 import { GithubInstallationsRepository } from './github-installations.repository';
@@ -90,6 +90,53 @@ export class GithubInstallationsService {
       await this.applySnapshot(organizationId, installationId, snapshot);
       return installation;
     });
+  }
+
+  /** Linked installations by id, `limit` after `afterId` (reconciliation walks them all). */
+  linkedAfter(afterId: string | undefined, limit: number): Promise<GithubInstallation[]> {
+    return this.installations.linkedAfter(afterId, limit);
+  }
+
+  /** The installation's repository rows, removed ones too. */
+  repositoriesOf(installationId: string): Promise<GithubInstallationRepository[]> {
+    return this.repositories.allOf(installationId);
+  }
+
+  /**
+   * GitHub no longer has the installation: unlinked with its repositories, as its `deleted`
+   * event would have done (in the caller's transaction). False when it was unlinked meanwhile.
+   */
+  async unlinkGone(organizationId: string, installationId: string): Promise<boolean> {
+    const installation = await this.installations.findLinked(installationId);
+    if (installation?.organizationId !== organizationId) return false;
+    await this.installations.unlink(installationId);
+    await this.audit.record({
+      organizationId,
+      action: 'installation.unlinked',
+      targetId: installationId,
+      data: { reason: 'gone from GitHub' },
+    });
+    return true;
+  }
+
+  /** GitHub's suspension of a linked installation (in the caller's transaction). */
+  async mirrorSuspension(installationId: string, suspendedAt: Date | null): Promise<void> {
+    await this.installations.setSuspended(installationId, suspendedAt);
+  }
+
+  /**
+   * Makes a linked installation's repositories what GitHub listed (read beforehand, with no
+   * transaction open), in the caller's transaction. False when it was unlinked meanwhile.
+   */
+  async mirrorRepositories(
+    organizationId: string,
+    installationId: string,
+    snapshot: RepositoryRef[],
+  ): Promise<boolean> {
+    const installation = await this.installations.findLinked(installationId);
+    if (installation?.organizationId !== organizationId) return false;
+    await this.applySnapshot(organizationId, installationId, snapshot);
+    return true;
   }
 
   private async writeLink(

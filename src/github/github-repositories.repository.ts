@@ -156,6 +156,11 @@ export class GithubRepositoriesRepository {
     return new Set(rows.map((row) => row.id));
   }
 
+  /** Every repository row of the installation, removed ones too. */
+  allOf(installationId: string): Promise<GithubInstallationRepository[]> {
+    return this.db.select().from(repos).where(eq(repos.installationId, installationId));
+  }
+
   /** Soft-deletes these repositories if they still belong to the installation; the ids it did. */
   async remove(installationId: string, ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];

@@ -37,5 +37,6 @@ import { GithubWebhookVerifier } from './github-webhook.verifier';
     GithubLinkStatesRepository,
     GithubLinkProofService,
   ],
+  exports: [GithubInstallationsService, GithubAppClient],
 })
 export class GithubModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { aliasedTable, and, count, desc, eq, ne, sql } from 'drizzle-orm';
+import { aliasedTable, and, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { OrgRole } from '../common/auth/principal';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { organizationMembers, organizations, users } from '../db/schema';
@@ -78,6 +78,15 @@ export class MembershipMirrorRepository {
       .update(organizationMembers)
       .set({ deleted: true, deletedAt: at, clerkUpdatedAt: at, updatedAt: new Date() })
       .where(eq(organizationMembers.id, memberId));
+  }
+
+  /** Every membership row of these organizations, ended ones too. */
+  membershipsOf(organizationIds: string[]) {
+    if (organizationIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .select()
+      .from(organizationMembers)
+      .where(inArray(organizationMembers.organizationId, organizationIds));
   }
 
   /** Active admins of the organization whose user is active too. */

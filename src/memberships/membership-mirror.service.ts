@@ -16,6 +16,11 @@ export class MembershipMirrorService {
     private readonly audit: AuditLog,
   ) {}
 
+  /** Every membership row of these organizations, ended ones too (for reconciliation). */
+  membershipsOf(organizationIds: string[]) {
+    return this.mirror.membershipsOf(organizationIds);
+  }
+
   async apply(
     organizationId: string,
     userId: string,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, getTableColumns } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, lt } from 'drizzle-orm';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { activeUnless, Keyset } from '../db/keyset';
@@ -24,6 +24,30 @@ export class OrganizationsRepository {
       .onConflictDoNothing()
       .returning();
     return created;
+  }
+
+  /** These organizations in any state. */
+  findMany(ids: string[]): Promise<Organization[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.select().from(organizations).where(inArray(organizations.id, ids));
+  }
+
+  /** Ids of active organizations Clerk described before `before`, by id after `afterId`. */
+  async clerkIdsAfter(afterId: string | undefined, before: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(
+        and(
+          eq(organizations.deleted, false),
+          isNotNull(organizations.clerkUpdatedAt),
+          lt(organizations.clerkUpdatedAt, before),
+          afterId === undefined ? undefined : gt(organizations.id, afterId),
+        ),
+      )
+      .orderBy(asc(organizations.id))
+      .limit(limit);
+    return rows.map((row) => row.id);
   }
 
   async listAll(request: PageRequest, includeDeleted = false): Promise<Page<Organization>> {

@@ -105,6 +105,16 @@ export class OrganizationsService {
     return restored;
   }
 
+  /** These organizations in any state (reconciliation compares them with Clerk). */
+  findMany(ids: string[]): Promise<Organization[]> {
+    return this.organizations.findMany(ids);
+  }
+
+  /** Active organizations that came from Clerk (a Clerk version older than `before`), by id. */
+  clerkIdsAfter(afterId: string | undefined, before: Date, limit: number): Promise<string[]> {
+    return this.organizations.clerkIdsAfter(afterId, before, limit);
+  }
+
   /**
    * Clerk's view of an organization (its name): applied when Clerk's version is newer than the
    * one stored, never to a deleted organization. A rename is recorded in the audit log.

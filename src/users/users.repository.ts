@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { activeUnless, Keyset } from '../db/keyset';
@@ -35,6 +35,33 @@ export class UsersRepository {
       .where(and(eq(users.id, id), activeUnless(users, includeDeleted)))
       .limit(1);
     return user;
+  }
+
+  /** These users in any state (an id not listed is unknown). */
+  findMany(ids: string[]): Promise<User[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.select().from(users).where(inArray(users.id, ids));
+  }
+
+  /**
+   * Ids of active users Clerk described before `before`, by id after `afterId`: the rows a
+   * reconciliation may find gone from Clerk. Rows made here (no Clerk version) are never listed.
+   */
+  async clerkIdsAfter(afterId: string | undefined, before: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(
+          eq(users.deleted, false),
+          isNotNull(users.clerkUpdatedAt),
+          lt(users.clerkUpdatedAt, before),
+          afterId === undefined ? undefined : gt(users.id, afterId),
+        ),
+      )
+      .orderBy(asc(users.id))
+      .limit(limit);
+    return rows.map((row) => row.id);
   }
 
   async list(filter: UserListFilter, request: PageRequest): Promise<Page<User>> {

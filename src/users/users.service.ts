@@ -78,6 +78,16 @@ export class UsersService {
     return restored;
   }
 
+  /** These users in any state, deleted ones too (reconciliation compares them with Clerk). */
+  findMany(ids: string[]): Promise<User[]> {
+    return this.users.findMany(ids);
+  }
+
+  /** Active users that came from Clerk (a Clerk version older than `before`), by id. */
+  clerkIdsAfter(afterId: string | undefined, before: Date, limit: number): Promise<string[]> {
+    return this.users.clerkIdsAfter(afterId, before, limit);
+  }
+
   /** Clerk's view of a user; ignored when older than Clerk's stored version or deleted. */
   mirror(user: MirroredUser, createdAt: Date, clerkUpdatedAt: Date): Promise<void> {
     return this.users.mirror(user, createdAt, clerkUpdatedAt);

@@ -499,6 +499,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, newest first. */
+        get: operations["ReconciliationsController_list"];
+        put?: never;
+        /**
+         * Starts a run now, in the background: the mirror compared with Clerk and GitHub and
+         *     repaired (`dryRun=true`: only reported). One run at a time across all instances.
+         */
+        post: operations["ReconciliationsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reconciliations/{reconciliationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReconciliationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -831,7 +868,7 @@ export interface components {
             /** @enum {string} */
             actorType: "user" | "clerk" | "github" | "system";
             /** @enum {string} */
-            action: "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
+            action: "organization.created" | "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
             /** @description organization, member, invitation or installation. */
             targetType: string;
             targetId: string;
@@ -846,6 +883,57 @@ export interface components {
         };
         AuditEventPageDto: {
             data: components["schemas"]["AuditEventResponseDto"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last one. */
+            nextCursor: string | null;
+        };
+        ReconciliationStartedDto: {
+            id: string;
+            /** @enum {string} */
+            status: "running";
+        };
+        KindCountsDto: {
+            created: number;
+            /** @description Changed, or restored after a deletion. */
+            updated: number;
+            deleted: number;
+            unchanged: number;
+        };
+        RunCountsDto: {
+            users: components["schemas"]["KindCountsDto"];
+            organizations: components["schemas"]["KindCountsDto"];
+            members: components["schemas"]["KindCountsDto"];
+            installations: components["schemas"]["KindCountsDto"];
+            repositories: components["schemas"]["KindCountsDto"];
+        };
+        RunErrorDto: {
+            /**
+             * @description clerk, github, or run (the run itself).
+             * @enum {string}
+             */
+            source: "clerk" | "github" | "run";
+            /**
+             * @description skipped (no credentials), rejected (a record not mirrored), failed (a source call failed).
+             * @enum {string}
+             */
+            kind: "rejected" | "failed" | "skipped";
+            message: string;
+        };
+        ReconciliationResponseDto: {
+            id: string;
+            /** @enum {string} */
+            status: "failed" | "running" | "succeeded";
+            /** @description True: only reported, nothing changed. */
+            dryRun: boolean;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description Per kind, what the run did (or would do); they grow while it runs. */
+            counts: components["schemas"]["RunCountsDto"];
+            errors: components["schemas"]["RunErrorDto"][];
+        };
+        ReconciliationPageDto: {
+            data: components["schemas"]["ReconciliationResponseDto"][];
             /** @description Pass as `?cursor=` for the next page; null on the last one. */
             nextCursor: string | null;
         };
@@ -868,7 +956,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            error: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_SIGNATURE" | "USER_NOT_PROVISIONED" | "FORBIDDEN" | "INSTALLATION_NOT_VERIFIED" | "NOT_FOUND" | "USER_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "MEMBER_NOT_FOUND" | "INSTALLATION_NOT_FOUND" | "REPOSITORY_NOT_FOUND" | "INVITATION_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "USER_ALREADY_EXISTS" | "ORGANIZATION_ALREADY_EXISTS" | "MEMBER_ALREADY_EXISTS" | "LAST_ADMIN" | "INSTALLATION_LINKED_ELSEWHERE" | "INVITATION_ALREADY_PENDING" | "INVITATION_NOT_PENDING" | "DELIVERY_IN_PROGRESS" | "DELIVERY_NOT_REPLAYABLE" | "INVITATION_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "GITHUB_UNAVAILABLE" | "WEBHOOK_NOT_CONFIGURED" | "DATABASE_UNAVAILABLE" | "GITHUB_APP_NOT_CONFIGURED" | "GITHUB_NOT_CONFIGURED";
+            error: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_SIGNATURE" | "USER_NOT_PROVISIONED" | "FORBIDDEN" | "INSTALLATION_NOT_VERIFIED" | "NOT_FOUND" | "USER_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "MEMBER_NOT_FOUND" | "INSTALLATION_NOT_FOUND" | "REPOSITORY_NOT_FOUND" | "INVITATION_NOT_FOUND" | "DELIVERY_NOT_FOUND" | "RECONCILIATION_NOT_FOUND" | "USER_ALREADY_EXISTS" | "ORGANIZATION_ALREADY_EXISTS" | "MEMBER_ALREADY_EXISTS" | "LAST_ADMIN" | "INSTALLATION_LINKED_ELSEWHERE" | "INVITATION_ALREADY_PENDING" | "INVITATION_NOT_PENDING" | "DELIVERY_IN_PROGRESS" | "DELIVERY_NOT_REPLAYABLE" | "RECONCILIATION_RUNNING" | "INVITATION_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "GITHUB_UNAVAILABLE" | "WEBHOOK_NOT_CONFIGURED" | "DATABASE_UNAVAILABLE" | "GITHUB_APP_NOT_CONFIGURED" | "GITHUB_NOT_CONFIGURED";
             /** @example Request validation failed */
             message: string;
             details?: components["schemas"]["ErrorDetailDto"][];
@@ -3292,7 +3380,7 @@ export interface operations {
                 /** @description Opaque: the `nextCursor` of the previous page. */
                 cursor?: string;
                 /** @description Only events of this action. */
-                action?: "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
+                action?: "organization.created" | "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
                 /** @description Only events by this user. */
                 actorId?: string;
             };
@@ -3340,6 +3428,190 @@ export interface operations {
                 };
             };
             /** @description ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ReconciliationsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ReconciliationsController_start: {
+        parameters: {
+            query?: {
+                /** @description true: report what a run would repair, and change nothing. */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationStartedDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RECONCILIATION_RUNNING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ReconciliationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reconciliationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_NOT_PROVISIONED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RECONCILIATION_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;

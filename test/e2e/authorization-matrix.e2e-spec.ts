@@ -12,6 +12,7 @@ import {
   makeRepository,
   makeTeam,
   makeFailedDelivery,
+  makeFinishedReconciliation,
   makeUser,
   nextGithubId,
 } from '../support/factories';
@@ -52,6 +53,8 @@ interface World {
   /** Pending, to the organization, addressed to the otherOrgAdmin caller. */
   invitationId: string;
   failedDeliveryId: string;
+  /** A finished reconciliation run. */
+  reconciliationId: string;
 }
 
 /**
@@ -321,6 +324,24 @@ const ROUTES: Route[] = [
     url: (w) => `/webhook-deliveries/${w.failedDeliveryId}/replay`,
     expect: platformOnly(202),
   },
+  {
+    method: 'post',
+    path: '/reconciliations',
+    url: () => '/reconciliations?dryRun=true',
+    expect: platformOnly(202),
+  },
+  {
+    method: 'get',
+    path: '/reconciliations',
+    url: () => '/reconciliations',
+    expect: platformOnly(200),
+  },
+  {
+    method: 'get',
+    path: '/reconciliations/:reconciliationId',
+    url: (w) => `/reconciliations/${w.reconciliationId}`,
+    expect: platformOnly(200),
+  },
   // Webhooks authenticate by signature, whoever the caller: unsigned is 401 for everyone.
   {
     method: 'post',
@@ -364,6 +385,7 @@ describe('authorization matrix', () => {
       freshInstallationId: String(nextGithubId()),
       invitationId: invitation.id,
       failedDeliveryId: (await makeFailedDelivery(t.db)).id,
+      reconciliationId: (await makeFinishedReconciliation(t.db)).id,
     };
     switch (caller) {
       case 'anonymous':

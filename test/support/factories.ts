@@ -14,6 +14,8 @@ import {
   OrganizationMember,
   organizationMembers,
   organizations,
+  ReconciliationRun,
+  reconciliationRuns,
   User,
   users,
   WebhookDelivery,
@@ -133,6 +135,28 @@ export async function makeFailedDelivery(db: Database): Promise<WebhookDelivery>
       body,
       bodySha256: createHash('sha256').update(body).digest('hex'),
       lastError: 'data.id: Invalid input: expected string, received number',
+    })
+    .returning();
+  return row;
+}
+
+/** A reconciliation run that finished with nothing to do. */
+export async function makeFinishedReconciliation(db: Database): Promise<ReconciliationRun> {
+  const zero = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
+  const [row] = await db
+    .insert(reconciliationRuns)
+    .values({
+      status: 'succeeded',
+      trigger: 'request',
+      dryRun: true,
+      counts: {
+        users: zero,
+        organizations: zero,
+        members: zero,
+        installations: zero,
+        repositories: zero,
+      },
+      finishedAt: new Date(),
     })
     .returning();
   return row;

@@ -21,6 +21,8 @@ export class GithubApiStub {
   readonly oauth = { clientId: 'Iv1.stubclientid', clientSecret: 'stub-client-secret' };
   /** Installations of the App on GitHub and the repositories each can reach. */
   readonly installations = new Map<string, StubRepo[]>();
+  /** Installations GitHub reports suspended. */
+  readonly suspended = new Set<string>();
   /** `METHOD /path` of every request received, in order. */
   readonly requests: string[] = [];
   /** Answer every request with this status instead. */
@@ -104,6 +106,9 @@ export class GithubApiStub {
       if (!this.signedByApp(authorization))
         return [401, { message: 'A JSON web token could not be decoded' }];
       if (!this.installations.has(token[1])) return [404, { message: 'Not Found' }];
+      if (this.suspended.has(token[1])) {
+        return [403, { message: 'This installation has been suspended' }];
+      }
       return [
         201,
         {
@@ -113,6 +118,19 @@ export class GithubApiStub {
           repository_selection: 'selected',
         },
       ];
+    }
+    if (req.method === 'GET' && url.pathname === '/app/installations') {
+      if (!this.signedByApp(authorization))
+        return [401, { message: 'A JSON web token could not be decoded' }];
+      const ids = [...this.installations.keys()];
+      return this.page(url, ids, (slice) =>
+        slice.map((id) => ({
+          id,
+          app_id: Number(this.app.appId),
+          target_type: 'Organization',
+          suspended_at: this.suspended.has(id) ? '2026-01-01T00:00:00Z' : null,
+        })),
+      );
     }
     if (req.method === 'GET' && url.pathname === '/installation/repositories') {
       const installation = /^token ghs_stub_(\d+)$/.exec(authorization)?.[1];

@@ -40,6 +40,8 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     // Webhook workers poll often and retry soon, so tests wait little.
     JOB_POLL_INTERVAL_MS: '100',
     JOB_RETRY_DELAY_SECONDS: '1',
+    // No scheduled reconciliation: it would repair fixtures that no stub describes.
+    RECONCILE_INTERVAL_MINUTES: '0',
     ...overrides,
   };
 }

@@ -1,6 +1,8 @@
 import { loadConfig } from './app-config';
 import { ConfigError } from './environment';
 
+const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----';
+
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     const config = loadConfig({});
@@ -13,6 +15,26 @@ describe('loadConfig', () => {
     expect(config.usesDevKey).toBe(true);
     expect(config.corsOrigins).toEqual([]);
     expect(config.trustedProxies).toEqual([]);
+  });
+
+  it('reconciles every 360 minutes once Clerk or GitHub App credentials are set, else never', () => {
+    expect(loadConfig({}).reconcileIntervalMinutes).toBe(0);
+    expect(loadConfig({}).clerkApiUrl).toBe('https://api.clerk.com');
+    expect(loadConfig({ CLERK_SECRET_KEY: 'sk_test_x' }).reconcileIntervalMinutes).toBe(360);
+    expect(
+      loadConfig({ GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: PEM }).reconcileIntervalMinutes,
+    ).toBe(360);
+    expect(
+      loadConfig({ CLERK_SECRET_KEY: 'sk_test_x', RECONCILE_INTERVAL_MINUTES: '0' })
+        .reconcileIntervalMinutes,
+    ).toBe(0);
+    expect(loadConfig({ RECONCILE_INTERVAL_MINUTES: '90' }).reconcileIntervalMinutes).toBe(90);
+    for (const bad of ['-1', 'hourly', '1.5']) {
+      expect(() => loadConfig({ RECONCILE_INTERVAL_MINUTES: bad })).toThrow(
+        /RECONCILE_INTERVAL_MINUTES/,
+      );
+    }
+    expect(() => loadConfig({ CLERK_API_URL: 'api.clerk.com' })).toThrow(/CLERK_API_URL/);
   });
 
   it('reads TRUSTED_PROXIES as addresses and CIDR ranges, and refuses anything else', () => {

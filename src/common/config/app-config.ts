@@ -65,6 +65,10 @@ export class AppConfig {
   readonly trustedProxies: string[];
   readonly jobs: JobsConfig;
   readonly metrics: MetricsConfig;
+  /** CLERK_API_URL: Clerk's Backend API base, read with CLERK_SECRET_KEY by reconciliation. */
+  readonly clerkApiUrl: string;
+  /** Minutes between scheduled reconciliation runs; 0 = never by itself. */
+  readonly reconcileIntervalMinutes: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -114,6 +118,9 @@ export class AppConfig {
       timeoutSeconds: env.JOB_TIMEOUT_SECONDS,
     };
     this.metrics = { port: env.METRICS_PORT, token: env.METRICS_TOKEN };
+    this.clerkApiUrl = env.CLERK_API_URL;
+    this.reconcileIntervalMinutes =
+      env.RECONCILE_INTERVAL_MINUTES ?? (env.CLERK_SECRET_KEY || this.githubApp ? 360 : 0);
   }
 
   get isProduction(): boolean {

@@ -117,6 +117,17 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
   GITHUB_API_URL = 'https://api.github.com';
 
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  CLERK_API_URL = 'https://api.clerk.com';
+
+  /** Unset: 360 when Clerk or GitHub App credentials are set, else 0 (never). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(525600)
+  RECONCILE_INTERVAL_MINUTES?: number;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
