@@ -1,6 +1,5 @@
 /** Every action the audit log records, with the kind of thing each one is about. */
 export const AUDIT_ACTIONS = {
-  'organization.created': 'organization',
   'organization.updated': 'organization',
   'organization.deleted': 'organization',
   'organization.restored': 'organization',

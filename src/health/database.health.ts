@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { withTimeout } from '../common/async/with-timeout';
 import type { DatabaseConnection } from '../db/database';
 import { DATABASE_CONNECTION } from '../db/drizzle.module';
 import { migrationStatus, MigrationStatus } from '../db/migration-status';
@@ -22,7 +23,11 @@ export class DatabaseHealthIndicator {
     const driver = this.connection.kind;
     let status: MigrationStatus;
     try {
-      status = await withTimeout(migrationStatus(this.connection.db), CHECK_TIMEOUT_MS);
+      status = await withTimeout(
+        migrationStatus(this.connection.db),
+        CHECK_TIMEOUT_MS,
+        'database check',
+      );
     } catch {
       return indicator.down({ driver, reason: 'unreachable' satisfies DatabaseDownReason });
     }
@@ -34,19 +39,5 @@ export class DatabaseHealthIndicator {
       });
     }
     return indicator.up({ driver, migrations: status.known });
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('database check timed out')), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }

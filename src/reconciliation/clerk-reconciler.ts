@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditLog } from '../audit/audit-log.service';
 import { ClerkApiClient } from '../clerk/clerk-api.client';
 import type { ClerkOrganizationRecord, ClerkUserRecord } from '../clerk/clerk-records';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';
@@ -29,7 +28,6 @@ export class ClerkReconciler {
     private readonly organizations: OrganizationsService,
     private readonly memberships: MembershipMirrorService,
     private readonly membershipReconciler: ClerkMembershipsReconciler,
-    private readonly audit: AuditLog,
   ) {}
 
   get configured(): boolean {
@@ -118,15 +116,8 @@ export class ClerkReconciler {
     outcome: RepairOutcome,
   ): Promise<void> {
     if (outcome === 'restored') await this.organizations.restore(record.id);
+    // Not audited: the audit log's actions are changes to an organization that exists.
     await this.organizations.mirror(record, record.createdAt, record.updatedAt);
-    if (outcome === 'created') {
-      await this.audit.record({
-        organizationId: record.id,
-        action: 'organization.created',
-        targetId: record.id,
-        data: { name: record.name, reason: 'found in Clerk by reconciliation' },
-      });
-    }
   }
 
   private async removeVanishedUsers(progress: RunProgress, seen: Set<string>): Promise<void> {

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Page, PageRequest } from '../common/pagination/page';
 import type { DrizzleAdapter } from '../common/transaction/transaction-host';
 import { Keyset } from '../db/keyset';
 import { ReconciliationRun, reconciliationRuns as runs } from '../db/schema';
 import { emptyCounts, RunCounts, RunError, RunStatus } from './reconciliation-counts';
+
+export interface RunsSummary {
+  last?: { status: string; finishedAt: Date | null; counts: RunCounts };
+  lastSucceededAt?: Date;
+  running: boolean;
+}
 
 const newestFirst = new Keyset(
   [
@@ -99,6 +105,32 @@ export class ReconciliationRunsRepository {
       .orderBy(desc(runs.startedAt))
       .limit(1);
     return row?.startedAt;
+  }
+
+  /**
+   * For the metrics: the newest finished run that changed things (not a dry run), when a run last
+   * succeeded, and whether one runs now. The table holds a row per run (four a day by default).
+   */
+  async summary(): Promise<RunsSummary> {
+    const [last] = await this.db
+      .select({ status: runs.status, finishedAt: runs.finishedAt, counts: runs.counts })
+      .from(runs)
+      .where(and(eq(runs.dryRun, false), ne(runs.status, 'running')))
+      .orderBy(desc(runs.startedAt))
+      .limit(1);
+    const [totals] = await this.db
+      .select({
+        lastSucceededAt: sql<
+          string | null
+        >`max(${runs.finishedAt}) filter (where ${runs.status} = 'succeeded' and not ${runs.dryRun})`,
+        running: sql<number>`count(*) filter (where ${runs.status} = 'running')::int`,
+      })
+      .from(runs);
+    return {
+      last: last && { ...last, counts: last.counts as RunCounts },
+      lastSucceededAt: totals.lastSucceededAt ? new Date(totals.lastSucceededAt) : undefined,
+      running: totals.running > 0,
+    };
   }
 
   async list(request: PageRequest): Promise<Page<ReconciliationRun>> {

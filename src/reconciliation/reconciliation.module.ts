@@ -8,6 +8,7 @@ import { UsersModule } from '../users/users.module';
 import { ClerkMembershipsReconciler } from './clerk-memberships.reconciler';
 import { ClerkReconciler } from './clerk-reconciler';
 import { GithubReconciler } from './github-reconciler';
+import { ReconciliationMetrics } from './reconciliation-metrics';
 import { ReconciliationRunsRepository } from './reconciliation-runs.repository';
 import { ReconciliationScheduler } from './reconciliation.scheduler';
 import { ReconciliationsController } from './reconciliations.controller';
@@ -31,6 +32,7 @@ import { ReconciliationsService } from './reconciliations.service';
     ClerkReconciler,
     ClerkMembershipsReconciler,
     GithubReconciler,
+    ReconciliationMetrics,
   ],
 })
 export class ReconciliationModule {}

@@ -10,7 +10,7 @@ import { failureReason } from '../jobs/transient-errors';
 import { ClerkReconciler } from './clerk-reconciler';
 import { GithubReconciler } from './github-reconciler';
 import type { RunSource } from './reconciliation-counts';
-import { ReconciliationRunsRepository } from './reconciliation-runs.repository';
+import { ReconciliationRunsRepository, RunsSummary } from './reconciliation-runs.repository';
 import { RunProgress, RunStopped } from './run-progress';
 
 /** A running run whose heartbeat is older than this lost its process and is taken over. */
@@ -88,6 +88,11 @@ export class ReconciliationsService implements BeforeApplicationShutdown {
     const run = await this.runs.find(id);
     if (!run) throw new NotFoundError('RECONCILIATION');
     return run;
+  }
+
+  /** The last finished run and whether one runs now, for the metrics. */
+  summary(): Promise<RunsSummary> {
+    return this.runs.summary();
   }
 
   list(request: PageRequest): Promise<Page<ReconciliationRun>> {

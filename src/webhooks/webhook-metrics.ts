@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { withTimeout } from '../common/async/with-timeout';
 import { MetricsService } from '../metrics/metrics.service';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 
@@ -59,12 +60,4 @@ export class WebhookMetrics {
       },
     });
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,7 +2,8 @@ import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { webhookDeliveries } from '../../src/db/schema';
+import { eq } from 'drizzle-orm';
+import { reconciliationRuns, webhookDeliveries } from '../../src/db/schema';
 import { JobEngine } from '../../src/jobs/job-engine';
 import { MetricsServer } from '../../src/metrics/metrics-server';
 import { as } from '../support/http';
@@ -165,6 +166,58 @@ describe('metrics behind METRICS_TOKEN on the API port', () => {
     expect(age).toBeLessThan(300);
     expect(sample(res.text, 'webhook_deliveries_oldest_queued_age_seconds{source="clerk"}')).toBe(
       0,
+    );
+  });
+
+  it('reports the last reconciliation: its success time, its drift, a failure, a run in progress', async () => {
+    const before = await scrape(t);
+    expect(sample(before.text, 'reconciliation_last_success_timestamp_seconds')).toBe(0);
+    expect(sample(before.text, 'reconciliation_running')).toBe(0);
+    const counts = (created: number) =>
+      Object.fromEntries(
+        ['users', 'organizations', 'members', 'installations', 'repositories'].map((kind) => [
+          kind,
+          { created: kind === 'users' ? created : 0, updated: 0, deleted: 0, unchanged: 9 },
+        ]),
+      );
+    const succeededAt = new Date('2026-11-26T10:00:00.000Z');
+    await t.db.insert(reconciliationRuns).values([
+      {
+        status: 'succeeded',
+        trigger: 'schedule',
+        counts: counts(3),
+        startedAt: new Date('2026-11-26T09:59:00.000Z'),
+        finishedAt: succeededAt,
+      },
+      // A dry run reports drift it did not repair: not the last run's drift.
+      {
+        status: 'succeeded',
+        dryRun: true,
+        trigger: 'api',
+        counts: counts(50),
+        startedAt: new Date('2026-11-26T10:30:00.000Z'),
+        finishedAt: new Date('2026-11-26T10:31:00.000Z'),
+      },
+      { status: 'running', trigger: 'api', counts: counts(1) },
+    ]);
+    const text = (await scrape(t)).text;
+    expect(sample(text, 'reconciliation_last_success_timestamp_seconds')).toBe(
+      succeededAt.getTime() / 1000,
+    );
+    expect(sample(text, 'reconciliation_last_run_drift{kind="users",change="created"}')).toBe(3);
+    expect(sample(text, 'reconciliation_last_run_drift{kind="members",change="deleted"}')).toBe(0);
+    expect(sample(text, 'reconciliation_last_run_failed')).toBe(0);
+    expect(sample(text, 'reconciliation_running')).toBe(1);
+
+    await t.db
+      .update(reconciliationRuns)
+      .set({ status: 'failed', finishedAt: new Date() })
+      .where(eq(reconciliationRuns.status, 'running'));
+    const failed = (await scrape(t)).text;
+    expect(sample(failed, 'reconciliation_last_run_failed')).toBe(1);
+    expect(sample(failed, 'reconciliation_running')).toBe(0);
+    expect(sample(failed, 'reconciliation_last_success_timestamp_seconds')).toBe(
+      succeededAt.getTime() / 1000,
     );
   });
 

@@ -363,7 +363,6 @@ describe('reconciliation from Clerk and GitHub', () => {
     expect(events.every((e) => e.actorType === 'system' && e.actorId === null)).toBe(true);
     expect(events.map((e) => `${e.organizationId} ${e.action}`).sort()).toEqual(
       [
-        `${ids.orgMissing} organization.created`,
         `${ids.orgMissing} member.added`,
         `${ids.orgStale} organization.updated`,
         `${ids.orgStale} member.role_changed`,
