@@ -868,7 +868,7 @@ export interface components {
             /** @enum {string} */
             actorType: "user" | "clerk" | "github" | "system";
             /** @enum {string} */
-            action: "organization.created" | "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
+            action: "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
             /** @description organization, member, invitation or installation. */
             targetType: string;
             targetId: string;
@@ -3380,7 +3380,7 @@ export interface operations {
                 /** @description Opaque: the `nextCursor` of the previous page. */
                 cursor?: string;
                 /** @description Only events of this action. */
-                action?: "organization.created" | "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
+                action?: "organization.updated" | "organization.deleted" | "organization.restored" | "member.added" | "member.role_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "installation.linked" | "installation.unlinked" | "installation.synced";
                 /** @description Only events by this user. */
                 actorId?: string;
             };
