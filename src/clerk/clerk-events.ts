@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OrgRole } from '../common/auth/principal';
 import { PATH_ID } from '../common/ids/path-id';
-import type { MirroredUser } from '../users/users.repository';
+import type { MirroredUser } from '../users/user-mirror.service';
 import { DeliveryReading, eventName, schemaMismatch } from '../webhooks/delivery-reading';
 
 /**

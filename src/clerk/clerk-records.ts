@@ -1,5 +1,5 @@
 import type { OrgRole } from '../common/auth/principal';
-import type { MirroredUser } from '../users/users.repository';
+import type { MirroredUser } from '../users/user-mirror.service';
 
 /** Clerk's records as the mirror needs them, read from the Backend API by ClerkApiClient. */
 export interface ClerkUserRecord {

@@ -2,8 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CLERK_ACTOR } from '../common/context/actor-context';
 import type { WebhookDelivery } from '../db/schema';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';
-import { OrganizationsService } from '../organizations/organizations.service';
-import { UsersService } from '../users/users.service';
+import { OrganizationMirrorService } from '../organizations/organization-mirror.service';
+import { UserMirrorService } from '../users/user-mirror.service';
 import { ApplyOutcome, DeliveryApplier, DeliveryRejectedError } from '../webhooks/delivery-applier';
 import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker';
 import {
@@ -27,8 +27,8 @@ export class ClerkSyncService implements DeliveryApplier, OnModuleInit {
   readonly actor = CLERK_ACTOR;
 
   constructor(
-    private readonly users: UsersService,
-    private readonly organizations: OrganizationsService,
+    private readonly users: UserMirrorService,
+    private readonly organizations: OrganizationMirrorService,
     private readonly memberships: MembershipMirrorService,
     private readonly worker: WebhookDeliveryWorker,
   ) {}
@@ -49,25 +49,25 @@ export class ClerkSyncService implements DeliveryApplier, OnModuleInit {
     switch (event.type) {
       case 'user.created':
       case 'user.updated':
-        return this.users.mirror(
+        return this.users.apply(
           userFromClerk(event.data),
           fromMillis(event.data.created_at),
           fromMillis(event.data.updated_at),
         );
       case 'user.deleted':
-        if (await this.users.mirrorDeletion(event.data.id, fromMillis(event.timestamp))) {
+        if (await this.users.remove(event.data.id, fromMillis(event.timestamp))) {
           await this.memberships.userDeleted(event.data.id);
         }
         return;
       case 'organization.created':
       case 'organization.updated':
-        return this.organizations.mirror(
+        return this.organizations.apply(
           event.data,
           fromMillis(event.data.created_at),
           fromMillis(event.data.updated_at),
         );
       case 'organization.deleted':
-        return this.organizations.mirrorDeletion(event.data.id, fromMillis(event.timestamp));
+        return this.organizations.remove(event.data.id, fromMillis(event.timestamp));
       case 'organizationMembership.created':
       case 'organizationMembership.updated':
         return this.membership(event.data, false);
@@ -78,9 +78,9 @@ export class ClerkSyncService implements DeliveryApplier, OnModuleInit {
 
   /** The membership may be the first we hear of its user or organization. */
   private async membership(data: ClerkMembership, ended: boolean): Promise<void> {
-    await this.users.mirrorPlaceholder(userFromMembership(data));
+    await this.users.placeholder(userFromMembership(data));
     const org = data.organization;
-    await this.organizations.mirror(org, fromMillis(org.created_at), fromMillis(org.updated_at));
+    await this.organizations.apply(org, fromMillis(org.created_at), fromMillis(org.updated_at));
     const role = roleFromClerk(data.role);
     const userId = data.public_user_data.user_id;
     if (ended) {

@@ -104,50 +104,6 @@ export class OrganizationsService {
     });
     return restored;
   }
-
-  /** These organizations in any state (reconciliation compares them with Clerk). */
-  findMany(ids: string[]): Promise<Organization[]> {
-    return this.organizations.findMany(ids);
-  }
-
-  /** Active organizations that came from Clerk (a Clerk version older than `before`), by id. */
-  clerkIdsAfter(afterId: string | undefined, before: Date, limit: number): Promise<string[]> {
-    return this.organizations.clerkIdsAfter(afterId, before, limit);
-  }
-
-  /**
-   * Clerk's view of an organization (its name): applied when Clerk's version is newer than the
-   * one stored, never to a deleted organization. A rename is recorded in the audit log.
-   */
-  async mirror(
-    org: { id: string; name: string },
-    createdAt: Date,
-    clerkUpdatedAt: Date,
-  ): Promise<void> {
-    let current = await this.organizations.findAnyForUpdate(org.id);
-    if (!current) {
-      if (await this.organizations.insertMirrored(org, createdAt, clerkUpdatedAt)) return;
-      current = (await this.organizations.findAnyForUpdate(org.id))!;
-    }
-    if (current.deleted) return;
-    if (current.clerkUpdatedAt && current.clerkUpdatedAt >= clerkUpdatedAt) return;
-    await this.organizations.updateMirrored(org.id, org.name, clerkUpdatedAt);
-    if (current.name !== org.name) {
-      await this.audit.record({
-        organizationId: org.id,
-        action: 'organization.updated',
-        targetId: org.id,
-        data: { name: { from: current.name, to: org.name } },
-      });
-    }
-  }
-
-  /** Clerk deleted it: soft-deleted (and recorded) when it was active. */
-  async mirrorDeletion(id: string, at: Date): Promise<void> {
-    if (await this.organizations.mirrorDeletion(id, at)) {
-      await this.audit.record({ organizationId: id, action: 'organization.deleted', targetId: id });
-    }
-  }
 }
 
 /** `{ name: { from, to } }` for each field the change really alters. */
@@ -160,5 +116,6 @@ function changedFields(
     const to = changes[field];
     if (to !== undefined && to !== before[field]) changed[field] = { from: before[field], to };
   }
+
   return changed;
 }

@@ -4,7 +4,7 @@ import type { ClerkMembershipRecord } from '../clerk/clerk-records';
 import type { OrgRole } from '../common/auth/principal';
 import type { OrganizationMember } from '../db/schema';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';
-import { UsersService } from '../users/users.service';
+import { UserMirrorService } from '../users/user-mirror.service';
 import { eachPage } from './clerk-pages';
 import type { Repair, RunProgress } from './run-progress';
 
@@ -21,7 +21,7 @@ const ORGANIZATIONS_PER_GROUP = 50;
 export class ClerkMembershipsReconciler {
   constructor(
     private readonly clerk: ClerkApiClient,
-    private readonly users: UsersService,
+    private readonly users: UserMirrorService,
     private readonly memberships: MembershipMirrorService,
   ) {}
 
@@ -101,7 +101,7 @@ export class ClerkMembershipsReconciler {
   }
 
   private async mirror(record: ClerkMembershipRecord): Promise<void> {
-    await this.users.mirrorPlaceholder(record.user);
+    await this.users.placeholder(record.user);
     await this.memberships.apply(
       record.organizationId,
       record.user.id,

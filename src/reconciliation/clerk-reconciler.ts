@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ClerkApiClient } from '../clerk/clerk-api.client';
 import type { ClerkOrganizationRecord, ClerkUserRecord } from '../clerk/clerk-records';
 import { MembershipMirrorService } from '../memberships/membership-mirror.service';
-import { OrganizationsService } from '../organizations/organizations.service';
-import { UsersService } from '../users/users.service';
+import { OrganizationMirrorService } from '../organizations/organization-mirror.service';
+import { UserMirrorService } from '../users/user-mirror.service';
 import { ClerkMembershipsReconciler } from './clerk-memberships.reconciler';
 import { eachPage } from './clerk-pages';
 import { byId, compare, countedAs, RepairOutcome } from './mirror-compare';
@@ -24,8 +24,8 @@ export class ClerkReconciler {
 
   constructor(
     private readonly clerk: ClerkApiClient,
-    private readonly users: UsersService,
-    private readonly organizations: OrganizationsService,
+    private readonly users: UserMirrorService,
+    private readonly organizations: OrganizationMirrorService,
     private readonly memberships: MembershipMirrorService,
     private readonly membershipReconciler: ClerkMembershipsReconciler,
   ) {}
@@ -83,7 +83,7 @@ export class ClerkReconciler {
 
   private async mirrorUser(record: ClerkUserRecord, outcome: RepairOutcome): Promise<void> {
     if (outcome === 'restored') await this.users.restore(record.user.id);
-    await this.users.mirror(record.user, record.createdAt, record.updatedAt);
+    await this.users.apply(record.user, record.createdAt, record.updatedAt);
   }
 
   /** Clerk's organizations; also which of them are active in the mirror once repaired. */
@@ -117,7 +117,7 @@ export class ClerkReconciler {
   ): Promise<void> {
     if (outcome === 'restored') await this.organizations.restore(record.id);
     // Not audited: the audit log's actions are changes to an organization that exists.
-    await this.organizations.mirror(record, record.createdAt, record.updatedAt);
+    await this.organizations.apply(record, record.createdAt, record.updatedAt);
   }
 
   private async removeVanishedUsers(progress: RunProgress, seen: Set<string>): Promise<void> {
@@ -130,7 +130,7 @@ export class ClerkReconciler {
         kind: 'users',
         outcome: 'deleted',
         apply: async () => {
-          if (await this.users.mirrorDeletion(id, new Date())) {
+          if (await this.users.remove(id, new Date())) {
             await this.memberships.userDeleted(id);
           }
         },
@@ -147,7 +147,7 @@ export class ClerkReconciler {
       (id) => ({
         kind: 'organizations',
         outcome: 'deleted',
-        apply: () => this.organizations.mirrorDeletion(id, new Date()),
+        apply: () => this.organizations.remove(id, new Date()),
       }),
     );
   }

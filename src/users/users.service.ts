@@ -4,7 +4,7 @@ import type { Page, PageRequest } from '../common/pagination/page';
 import type { NewUser, User } from '../db/schema';
 import { LastAdminError } from '../memberships/last-admin.error';
 import { MembershipsService } from '../memberships/memberships.service';
-import { MirroredUser, UserChanges, UserListFilter, UsersRepository } from './users.repository';
+import { UserChanges, UserListFilter, UsersRepository } from './users.repository';
 
 @Injectable()
 export class UsersService {
@@ -76,30 +76,5 @@ export class UsersService {
     const restored = await this.users.restore(id);
     if (!restored) throw new NotFoundError('USER');
     return restored;
-  }
-
-  /** These users in any state, deleted ones too (reconciliation compares them with Clerk). */
-  findMany(ids: string[]): Promise<User[]> {
-    return this.users.findMany(ids);
-  }
-
-  /** Active users that came from Clerk (a Clerk version older than `before`), by id. */
-  clerkIdsAfter(afterId: string | undefined, before: Date, limit: number): Promise<string[]> {
-    return this.users.clerkIdsAfter(afterId, before, limit);
-  }
-
-  /** Clerk's view of a user; ignored when older than Clerk's stored version or deleted. */
-  mirror(user: MirroredUser, createdAt: Date, clerkUpdatedAt: Date): Promise<void> {
-    return this.users.mirror(user, createdAt, clerkUpdatedAt);
-  }
-
-  /** A user known only from a membership event, until their own event arrives. */
-  mirrorPlaceholder(user: MirroredUser): Promise<void> {
-    return this.users.insertPlaceholder(user);
-  }
-
-  /** True when an active user was deleted (not a repeat, nor a tombstone for an unknown id). */
-  mirrorDeletion(id: string, at: Date): Promise<boolean> {
-    return this.users.mirrorDeletion(id, at);
   }
 }
