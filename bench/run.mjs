@@ -181,6 +181,18 @@ async function main() {
           flags,
         };
       }),
+      // --baseline DIR: another checkout's production build (built there first), e.g. the commit
+      // before a change, loaded in the same run for a before/after on the same machine state.
+      ...(typeof args.baseline === 'string'
+        ? [
+            {
+              name: 'baseline',
+              script: join(args.baseline, 'dist/main.js'),
+              env: { ...env, ...serviceEnv },
+              flags: [heapCap],
+            },
+          ]
+        : []),
       {
         name: 'express floor',
         script: 'bench/floor.mjs',
