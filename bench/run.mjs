@@ -156,13 +156,16 @@ async function main() {
     // --profile: the service also writes a V8 CPU profile, summarised by package at the end.
     const profileDir = join(root, 'bench/results/profiles', String(Date.now()));
     const heapCap = '--max-old-space-size=192';
+    // The young-generation cap of npm run start:prod and the Dockerfile (Node 24 grows it to
+    // ~250 MB RSS otherwise).
+    const youngCap = '--max-semi-space-size=8';
     const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const sides = [
       {
         name: 'service',
         script: 'dist/main.js',
         env: { ...env, ...serviceEnv },
-        flags: [heapCap, ...profiling],
+        flags: [heapCap, youngCap, ...profiling],
       },
       ...variants.map((variant) => {
         // semi-space-<MB>: the service with a smaller young generation (a V8 flag, not a switch).
@@ -171,8 +174,8 @@ async function main() {
         const flags = semiSpace
           ? [heapCap, `--max-semi-space-size=${semiSpace}`]
           : configured
-            ? [heapCap]
-            : [heapCap, '-r', './bench/variants.cjs'];
+            ? [heapCap, youngCap]
+            : [heapCap, youngCap, '-r', './bench/variants.cjs'];
         const switches = semiSpace || configured ? {} : { BENCH_VARIANTS: variant };
         return {
           name: `service ${variant}`,
