@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { TimeoutError, withTimeout } from '../common/async/with-timeout';
 import { createClerkClient, type ClerkClient } from '@clerk/backend';
 import { AppConfig } from '../common/config/app-config';
 import { PATH_ID } from '../common/ids/path-id';
@@ -6,10 +7,8 @@ import {
   CLERK_TIMEOUT_MS,
   ClerkFailure,
   ClerkUnavailableError,
-  DeadlineExceeded,
   NotFound,
   reasonOf,
-  withDeadline,
 } from './clerk-call';
 import { roleFromClerk } from './clerk-events';
 import type {
@@ -169,13 +168,13 @@ export class ClerkApiClient {
     if (!this.clerk) throw new ClerkUnavailableError(name, 'CLERK_SECRET_KEY is not set');
     for (let attempt = 1; ; attempt++) {
       try {
-        return await withDeadline(work(this.clerk), CLERK_TIMEOUT_MS);
+        return await withTimeout(work(this.clerk), CLERK_TIMEOUT_MS, 'Clerk call');
       } catch (err) {
         const failure = err as ClerkFailure;
         if (notFoundIsAnswer && failure.status === 404) throw new NotFound();
         const reason = reasonOf(err);
         const retryable =
-          err instanceof DeadlineExceeded ||
+          err instanceof TimeoutError ||
           failure.status === undefined ||
           failure.status === 429 ||
           failure.status >= 500;

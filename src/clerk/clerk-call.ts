@@ -1,3 +1,5 @@
+import { TimeoutError } from '../common/async/with-timeout';
+
 /** The longest one call to Clerk may take before it counts as failed. */
 export const CLERK_TIMEOUT_MS = 10_000;
 
@@ -16,23 +18,9 @@ export interface ClerkFailure {
 
 /** Clerk answered 404 where that is an answer (a row Clerk no longer has). */
 export class NotFound extends Error {}
-export class DeadlineExceeded extends Error {}
-
-/**
- * `work` or DeadlineExceeded after `ms`. The SDK takes no abort signal, so the wait is raced;
- * the request itself ends by undici's own timeouts.
- */
-export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
 /** One line, never a secret or a response body: the status, or why there was none. */
 export function reasonOf(err: unknown): string {
-  if (err instanceof DeadlineExceeded) return `no answer within ${CLERK_TIMEOUT_MS / 1000} s`;
+  if (err instanceof TimeoutError) return `no answer within ${CLERK_TIMEOUT_MS / 1000} s`;
   const failure = err as ClerkFailure;
   if (failure.status !== undefined) return `Clerk answered ${failure.status}`;
   return 'Clerk is unreachable';
